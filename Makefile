@@ -1,0 +1,56 @@
+# Coderfolio: `make demo` runs the app with demo data, `make test` runs every test.
+
+# A Python >= 3.12: $(PYTHON) if given, else the first that works of the usual names,
+# else a pyenv-installed one.
+PYTHON ?= $(shell \
+	for p in python3.14 python3.13 python3.12 python3 python; do \
+		if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+			echo $$p; exit 0; fi; done; \
+	for p in $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rV); do \
+		echo $$p; exit 0; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test venv lint format migrations-check lock vendor-nhsuk clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed: install it, or run make PYTHON=/path/to/python3.12"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: venv
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
+	@echo "Serving Coderfolio at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { echo "Browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: venv
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Regenerate requirements.lock from pyproject.toml (needs the registry).
+lock: venv
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
+		-o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

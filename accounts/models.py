@@ -1,0 +1,126 @@
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Organisation(models.Model):
+    """An NHS organisation (usually a trust) that employs recruiters."""
+
+    name = models.CharField(max_length=200, unique=True)
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=10,
+        blank=True,
+        help_text="The organisation's NHS ODS code, for example R0D.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ods_code"],
+                condition=~models.Q(ods_code=""),
+                name="organisation_ods_code_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("Users must have an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username: str):
+        # Sign-in is case-insensitive: emails are stored in lower case.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with an email address: a coder or a recruiter."""
+
+    class Role(models.TextChoices):
+        CODER = "coder", "Clinical coder"
+        RECRUITER = "recruiter", "Recruiter"
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CODER)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text="Required for recruiters: the organisation they recruit for.",
+    )
+    is_staff = models.BooleanField(
+        "staff status",
+        default=False,
+        help_text="Whether the user can sign in to the admin site.",
+    )
+    is_active = models.BooleanField("active", default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(role="recruiter")
+                | models.Q(organisation__isnull=False),
+                name="recruiter_has_organisation",
+                violation_error_message="A recruiter must belong to an organisation.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_coder(self) -> bool:
+        return self.role == self.Role.CODER
+
+    @property
+    def is_recruiter(self) -> bool:
+        return self.role == self.Role.RECRUITER

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+from config.views import AccessibilityView, PrivacyView
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("account/", include("accounts.urls")),
+    path("portfolio/", include("portfolio.urls")),
+    path("recruitment/", include("applications.urls")),
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
+    path("accessibility/", AccessibilityView.as_view(), name="accessibility"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+# Models arrive with the evidence portfolio and applications issues.

@@ -1,0 +1,86 @@
+"""Signing in through a real browser (Debian's Chromium), checked with axe."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser import assert_no_axe_violations
+from tests.factories import PASSWORD, make_coder
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on(
+        "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
+    )
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def test_a_coder_signs_in_and_out_with_the_keyboard(
+    page: Page, live_server, console_errors
+):
+    make_coder(email="alice@example.nhs.uk", full_name="Alice Archer")
+    page.goto(f"{live_server.url}/account/sign-in/")
+    expect(page).to_have_title("Sign in - Coderfolio")
+    # NHS.UK frontend's module ran under the CSP: the page knows it has JavaScript.
+    expect(page.locator("body")).to_have_class("js-enabled nhsuk-frontend-supported")
+    assert_no_axe_violations(page)
+
+    # The first Tab lands on the skip link, which moves focus to the main content.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+
+    page.get_by_label("Email address").fill("alice@example.nhs.uk")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+
+    expect(page).to_have_title("Your portfolio - Coderfolio")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your portfolio")
+    menu = page.get_by_role("navigation", name="Menu")
+    expect(menu.get_by_role("link", name="Your portfolio")).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(menu.get_by_role("link", name="Recruitment")).to_have_count(0)
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_title("Evidence your clinical coding career - Coderfolio")
+    expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
+    assert console_errors == []
+
+
+def test_a_failed_sign_in_shows_an_accessible_error_summary(
+    page: Page, live_server, console_errors
+):
+    make_coder(email="alice@example.nhs.uk")
+    page.goto(f"{live_server.url}/account/sign-in/")
+    page.get_by_label("Email address").fill("alice@example.nhs.uk")
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_title("Error: Sign in - Coderfolio")
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text("Please enter a correct email address and password")
+    assert_no_axe_violations(page)
+    assert console_errors == []
+
+
+def test_a_visitor_creates_an_account(page: Page, live_server, console_errors):
+    page.goto(f"{live_server.url}/")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Create an account").first.click()
+    expect(page).to_have_title("Create an account - Coderfolio")
+    assert_no_axe_violations(page)
+    page.get_by_label("Full name").fill("Carol Coder")
+    page.get_by_label("Email address").fill("carol@example.nhs.uk")
+    page.get_by_label("Password", exact=True).fill("a-long-passphrase-for-carol")
+    page.get_by_label("Password confirmation").fill("a-long-passphrase-for-carol")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_title("Your portfolio - Coderfolio")
+    expect(page.get_by_role("alert")).to_contain_text("Your account has been created.")
+    assert_no_axe_violations(page)
+    assert console_errors == []

@@ -1,0 +1,25 @@
+"""Helpers for the Playwright tests: accessibility scans and console checks."""
+
+from playwright.sync_api import Page
+from pytest_playwright_axe import WCAG_22AA_RULESET, Axe
+
+_axe = Axe()
+
+
+def assert_no_axe_violations(page: Page) -> None:
+    """Run axe-core's WCAG 2.2 AA rules (and best practice) on the page as it is now."""
+    results = _axe.run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_22AA_RULESET}},
+        html_report_generated=False,
+        json_report_generated=False,
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"])
+        for v in results["violations"]
+    ]
+    assert problems == [], f"axe found violations on {page.url}:\n" + "\n".join(
+        problems
+    )
+    assert results["passes"], "axe ran no checks at all"

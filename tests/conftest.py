@@ -1,0 +1,69 @@
+"""Personas and browser settings shared by the whole suite."""
+
+import pytest
+
+from tests.factories import make_coder, make_organisation, make_recruiter
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Hashing passwords properly is slow by design; tests need speed, not strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Serve static files from the source folders: tests do not run collectstatic.
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture
+def trust_a(db):
+    return make_organisation(name="Trust A NHS Foundation Trust", ods_code="RAA")
+
+
+@pytest.fixture
+def trust_b(db):
+    return make_organisation(name="Trust B NHS Trust", ods_code="RBB")
+
+
+@pytest.fixture
+def alice(db):
+    """A clinical coder: the owner of the portfolio under test."""
+    return make_coder(email="alice@example.nhs.uk", full_name="Alice Archer")
+
+
+@pytest.fixture
+def bob(db):
+    """Another clinical coder, who must never see Alice's portfolio."""
+    return make_coder(email="bob@example.nhs.uk", full_name="Bob Baker")
+
+
+@pytest.fixture
+def rachel(trust_a):
+    """A recruiter of trust A."""
+    return make_recruiter(
+        trust_a, email="rachel@trust-a.nhs.uk", full_name="Rachel Reed"
+    )
+
+
+@pytest.fixture
+def oscar(trust_b):
+    """A recruiter of trust B, an outsider to trust A's vacancies."""
+    return make_recruiter(trust_b, email="oscar@trust-b.nhs.uk", full_name="Oscar Owen")
+
+
+# Browser tests drive Debian's Chromium; Playwright must never download its own.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+        ],
+    }
