@@ -54,3 +54,17 @@ lock: venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Re-vendor NHS.UK frontend from the npm registry (see static/vendor/nhsuk-frontend/VERSION.md).
+NHSUK_VERSION := 10.6.1
+vendor-nhsuk:
+	rm -rf .vendor-tmp && mkdir .vendor-tmp
+	cd .vendor-tmp && npm pack --silent nhsuk-frontend@$(NHSUK_VERSION) && tar xzf nhsuk-frontend-$(NHSUK_VERSION).tgz
+	cd .vendor-tmp/package/dist/nhsuk && \
+		cp nhsuk-frontend.min.js nhsuk-frontend.min.js.map nhsuk-frontend.min.css.map \
+			../../../../static/vendor/nhsuk-frontend/ && \
+		rm -rf ../../../../static/vendor/nhsuk-frontend/assets && \
+		cp -r assets ../../../../static/vendor/nhsuk-frontend/ && \
+		sed -e 's#url(/assets/#url(assets/#g' -e 's#@font-face{[^}]*}##g' nhsuk-frontend.min.css \
+			> ../../../../static/vendor/nhsuk-frontend/nhsuk-frontend.min.css
+	rm -rf .vendor-tmp
