@@ -1,7 +1,8 @@
 """Helpers for the Playwright tests: accessibility scans and console checks."""
 
 from playwright.sync_api import Page
-from pytest_playwright_axe import WCAG_22AA_RULESET, Axe
+from pytest_playwright_axe import Axe
+from pytest_playwright_axe.axe import WCAG_22AA_RULESET
 
 _axe = Axe()
 

@@ -23,16 +23,22 @@ def test_a_coder_signs_in_and_out_with_the_keyboard(
     page: Page, live_server, console_errors
 ):
     make_coder(email="alice@example.nhs.uk", full_name="Alice Archer")
-    page.goto(f"{live_server.url}/account/sign-in/")
-    expect(page).to_have_title("Sign in - Coderfolio")
+    page.goto(f"{live_server.url}/")
     # NHS.UK frontend's module ran under the CSP: the page knows it has JavaScript.
     expect(page.locator("body")).to_have_class("js-enabled nhsuk-frontend-supported")
-    assert_no_axe_violations(page)
-
-    # The first Tab lands on the skip link, which moves focus to the main content.
+    # The first Tab lands on the skip link, which takes focus to the main content.
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    # Then through the header, by keyboard, to the sign-in link.
+    page.get_by_role("link", name="Sign in", exact=True).first.focus()
+    page.keyboard.press("Enter")
 
+    expect(page).to_have_title("Sign in - Coderfolio")
+    # The email box has the focus, ready to type.
+    expect(page.get_by_label("Email address")).to_be_focused()
+    assert_no_axe_violations(page)
     page.get_by_label("Email address").fill("alice@example.nhs.uk")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Password").press("Enter")
