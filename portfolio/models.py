@@ -1,1 +1,526 @@
-# Models arrive with the evidence portfolio and applications issues.
+"""The coder's evidence: one list of items of several kinds, plus reference data."""
+
+import hashlib
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from portfolio.codes import display_icd10, display_opcs4
+
+END_BEFORE_START = "The end date must not be before the start date."
+
+
+class Specialty(models.Model):
+    """An NHS treatment function code, e.g. 100 General Surgery."""
+
+    code = models.CharField(max_length=3, unique=True)
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "specialties"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseType(models.Model):
+    """A kind of complex case: mortality, multi-morbidity, oncology, ..."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def for_owner(self, user) -> "EvidenceQuerySet":
+        return self.filter(owner=user)
+
+    def of_kind(self, kind: str) -> "EvidenceQuerySet":
+        return self.filter(kind=kind)
+
+    def with_details(self) -> "EvidenceQuerySet":
+        """Join every kind's own table, so `item.details` costs no further query."""
+        return self.select_related(
+            *[model._meta.model_name for model in KIND_MODELS.values()]
+        )
+
+
+class Evidence(models.Model):
+    """An item of evidence, owned by one coder; each kind adds its own table."""
+
+    class Kind(models.TextChoices):
+        AUDIT = "audit", "Accuracy audit"
+        SPECIALTY = "specialty", "Specialty experience"
+        COMPLEX_CASE = "complex_case", "Complex case"
+        CONTRIBUTION = "contribution", "Contribution"
+        CPD = "cpd", "CPD activity"
+        QUALIFICATION = "qualification", "Qualification"
+        CLINICAL_QUERY = "clinical_query", "Clinical query"
+        PRODUCTIVITY = "productivity", "Productivity"
+
+    class Verification(models.TextChoices):
+        UNVERIFIED = "unverified", "Not verified"
+        REQUESTED = "requested", "Verification requested"
+        VERIFIED = "verified", "Verified"
+        DECLINED = "declined", "Declined by verifier"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)
+    title = models.CharField(max_length=200)
+    date = models.DateField(help_text="The date, or the first day of the period.")
+    end_date = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    reflection = models.TextField(blank=True)
+    specialties = models.ManyToManyField(Specialty, blank=True, related_name="evidence")
+    verification = models.CharField(
+        max_length=20, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name_plural = "evidence"
+        indexes = [
+            models.Index(fields=["owner", "-date", "-id"], name="evidence_owner_date"),
+            models.Index(fields=["owner", "kind", "-date"], name="evidence_owner_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="evidence_end_not_before_start",
+                violation_error_message=END_BEFORE_START,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if self.__class__ is not Evidence:
+            self.kind = self.KIND
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:evidence_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        today = timezone.localdate()
+        if self.date and self.date > today:
+            raise ValidationError({"date": "The date must be today or in the past."})
+        if self.end_date and self.date and self.end_date < self.date:
+            raise ValidationError({"end_date": END_BEFORE_START})
+
+    @property
+    def details(self) -> "Evidence":
+        """The item as its own kind (no query when fetched `with_details()`)."""
+        if self.__class__ is not Evidence:
+            return self
+        return getattr(self, KIND_MODELS[self.kind]._meta.model_name)
+
+
+# The four measures of the national clinical coding audit methodology.
+AUDIT_MEASURES = [
+    ("primary_diagnosis", "Primary diagnosis"),
+    ("secondary_diagnoses", "Secondary diagnoses"),
+    ("primary_procedure", "Primary procedure"),
+    ("secondary_procedures", "Secondary procedures"),
+]
+
+
+class AccuracyAudit(Evidence):
+    """A coding accuracy audit, scored on the four national measures."""
+
+    KIND = Evidence.Kind.AUDIT
+    MEASURES = AUDIT_MEASURES
+
+    class AuditType(models.TextChoices):
+        INTERNAL = "internal", "Internal"
+        EXTERNAL = "external", "External"
+        DSPT = "dspt", "Data Security and Protection Toolkit (DSPT)"
+        PEER = "peer", "Peer review"
+
+    auditor = models.CharField(max_length=150, help_text="Name or role of the auditor.")
+    audit_type = models.CharField(max_length=20, choices=AuditType.choices)
+    episodes_audited = models.PositiveIntegerField(
+        "episodes (FCEs) audited", validators=[MinValueValidator(1)]
+    )
+    primary_diagnosis_correct = models.PositiveIntegerField(default=0)
+    primary_diagnosis_audited = models.PositiveIntegerField(default=0)
+    secondary_diagnoses_correct = models.PositiveIntegerField(default=0)
+    secondary_diagnoses_audited = models.PositiveIntegerField(default=0)
+    primary_procedure_correct = models.PositiveIntegerField(default=0)
+    primary_procedure_audited = models.PositiveIntegerField(default=0)
+    secondary_procedures_correct = models.PositiveIntegerField(default=0)
+    secondary_procedures_audited = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "accuracy audit"
+        constraints = [
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{m}_correct__lte": F(f"{m}_audited")}),
+                    name=f"audit_{m}_correct_lte_audited",
+                )
+                for m, _ in AUDIT_MEASURES
+            ],
+            models.CheckConstraint(
+                condition=Q(episodes_audited__gte=1), name="audit_episodes_positive"
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        for measure, label in self.MEASURES:
+            correct = getattr(self, f"{measure}_correct") or 0
+            audited = getattr(self, f"{measure}_audited") or 0
+            if correct > audited:
+                errors[f"{measure}_correct"] = (
+                    f"{label}: codes correct ({correct}) cannot be more than "
+                    f"codes audited ({audited})."
+                )
+        if not errors and not any(
+            getattr(self, f"{measure}_audited") for measure, _ in self.MEASURES
+        ):
+            errors["primary_diagnosis_audited"] = (
+                "Enter the codes audited for at least one measure."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def measures(self) -> list[dict]:
+        """Each measure with its counts and derived percentage (None if not audited)."""
+        return [
+            {
+                "key": measure,
+                "label": label,
+                "correct": getattr(self, f"{measure}_correct"),
+                "audited": getattr(self, f"{measure}_audited"),
+                "percent": percent(
+                    getattr(self, f"{measure}_correct"),
+                    getattr(self, f"{measure}_audited"),
+                ),
+            }
+            for measure, label in self.MEASURES
+        ]
+
+    @property
+    def codes_correct(self) -> int:
+        return sum(getattr(self, f"{m}_correct") for m, _ in self.MEASURES)
+
+    @property
+    def codes_audited(self) -> int:
+        return sum(getattr(self, f"{m}_audited") for m, _ in self.MEASURES)
+
+    @property
+    def overall_percent(self) -> Decimal | None:
+        """All codes correct over all codes audited, the four measures together."""
+        return percent(self.codes_correct, self.codes_audited)
+
+
+class SpecialtyExperience(Evidence):
+    KIND = Evidence.Kind.SPECIALTY
+
+    class Setting(models.TextChoices):
+        BACK_OFFICE = "back_office", "Back office"
+        WARD = "ward", "Ward"
+        THEATRE = "theatre", "Theatre"
+        MDT = "mdt", "Multidisciplinary team (MDT) meetings"
+
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="+")
+    episodes_coded = models.PositiveIntegerField(
+        "approximate episodes coded", null=True, blank=True
+    )
+    setting = models.CharField(max_length=20, choices=Setting.choices)
+
+    class Meta:
+        verbose_name = "specialty experience"
+        verbose_name_plural = "specialty experience"
+
+
+class ComplexCase(Evidence):
+    """An anonymised complex case: summary is the narrative, reflection the learning."""
+
+    KIND = Evidence.Kind.COMPLEX_CASE
+
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="+")
+    case_types = models.ManyToManyField(CaseType, related_name="cases")
+    icd10_codes = models.JSONField("ICD-10 codes", default=list, blank=True)
+    opcs4_codes = models.JSONField("OPCS-4 codes", default=list, blank=True)
+    standards_applied = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "complex case"
+
+    @property
+    def icd10_display(self) -> str:
+        return ", ".join(display_icd10(code) for code in self.icd10_codes)
+
+    @property
+    def opcs4_display(self) -> str:
+        return ", ".join(display_opcs4(code) for code in self.opcs4_codes)
+
+
+class Contribution(Evidence):
+    KIND = Evidence.Kind.CONTRIBUTION
+
+    class ContributionType(models.TextChoices):
+        MENTORING = "mentoring", "Mentoring"
+        AUDIT = "audit", "Audit"
+        VALIDATION = "validation", "Validation or data quality"
+        SERVICE_IMPROVEMENT = "service_improvement", "Service improvement"
+        TRAINING = "training", "Training delivered"
+        CDI = "cdi", "Clinical documentation improvement"
+
+    contribution_type = models.CharField(
+        max_length=30, choices=ContributionType.choices
+    )
+    outcome = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "contribution"
+
+
+class CPDActivity(Evidence):
+    KIND = Evidence.Kind.CPD
+
+    class CPDType(models.TextChoices):
+        STANDARDS_REFRESHER = "standards_refresher", "Standards Refresher"
+        STANDARDS_COURSE = "standards_course", "Clinical Coding Standards Course"
+        SPECIALTY_WORKSHOP = "specialty_workshop", "Specialty workshop"
+        ELEARNING = "elearning", "E-learning"
+        CONFERENCE = "conference", "Conference or network meeting"
+        OTHER = "other", "Other"
+
+    cpd_type = models.CharField("type", max_length=30, choices=CPDType.choices)
+    provider = models.CharField(max_length=150, blank=True)
+    hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        validators=[
+            MinValueValidator(Decimal("0.5")),
+            MaxValueValidator(Decimal("500")),
+        ],
+    )
+
+    class Meta:
+        verbose_name = "CPD activity"
+        verbose_name_plural = "CPD activities"
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0), name="cpd_hours_positive"),
+        ]
+
+
+class Qualification(Evidence):
+    KIND = Evidence.Kind.QUALIFICATION
+
+    class QualificationType(models.TextChoices):
+        ACC = "acc", "NCCQ: Accredited Clinical Coder (ACC)"
+        AUDITOR = "auditor", "Approved Clinical Coding Auditor"
+        TRAINER = "trainer", "Approved Clinical Coding Trainer"
+        OTHER = "other", "Other qualification"
+
+    qualification_type = models.CharField(
+        max_length=20, choices=QualificationType.choices
+    )
+    awarding_body = models.CharField(max_length=150, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "qualification"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.expires_on and self.date and self.expires_on < self.date:
+            raise ValidationError(
+                {"expires_on": "The expiry date must be after the award date."}
+            )
+
+
+class ClinicalQuery(Evidence):
+    """A documentation query: summary is the question, resolution how it ended."""
+
+    KIND = Evidence.Kind.CLINICAL_QUERY
+
+    class Outcome(models.TextChoices):
+        CODES_CHANGED = "codes_changed", "Codes changed"
+        DOCUMENTATION_IMPROVED = "documentation_improved", "Documentation improved"
+        CONFIRMED = "confirmed", "Coding confirmed as it was"
+        NO_RESPONSE = "no_response", "No response"
+
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    query_to = models.CharField(
+        "query raised with",
+        max_length=150,
+        help_text="A role, e.g. consultant cardiologist.",
+    )
+    resolution = models.TextField()
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = "clinical query"
+        verbose_name_plural = "clinical queries"
+
+
+class Productivity(Evidence):
+    KIND = Evidence.Kind.PRODUCTIVITY
+
+    episodes_coded = models.PositiveIntegerField()
+    target_episodes = models.PositiveIntegerField(null=True, blank=True)
+    timeliness_percent = models.DecimalField(
+        "coded within the deadline (%)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = "productivity record"
+        verbose_name_plural = "productivity records"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(timeliness_percent__isnull=True)
+                | Q(timeliness_percent__gte=0, timeliness_percent__lte=100),
+                name="productivity_timeliness_is_a_percentage",
+            ),
+        ]
+
+    @property
+    def percent_of_target(self) -> Decimal | None:
+        return percent(self.episodes_coded, self.target_episodes)
+
+
+KIND_MODELS: dict[str, type[Evidence]] = {
+    model.KIND: model
+    for model in [
+        AccuracyAudit,
+        SpecialtyExperience,
+        ComplexCase,
+        Contribution,
+        CPDActivity,
+        Qualification,
+        ClinicalQuery,
+        Productivity,
+    ]
+}
+
+
+class Employment(models.Model):
+    """A post in the employment history; coding posts count towards experience."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employment"
+    )
+    employer = models.CharField(max_length=200)
+    role = models.CharField(max_length=150)
+    band = models.CharField(max_length=20, blank=True, help_text="For example, Band 4.")
+    start_date = models.DateField()
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Leave blank if current."
+    )
+    is_coding_role = models.BooleanField(
+        "clinical coding post",
+        default=True,
+        help_text="Counts towards coding experience.",
+    )
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name_plural = "employment"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="employment_end_not_before_start",
+                violation_error_message=END_BEFORE_START,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role}, {self.employer}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:employment_list")
+
+    def clean(self) -> None:
+        super().clean()
+        today = timezone.localdate()
+        if self.start_date and self.start_date > today:
+            raise ValidationError(
+                {"start_date": "The start date must not be in the future."}
+            )
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": END_BEFORE_START})
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Never the uploader's file name: it could carry anything, including identifiers.
+    return f"attachments/{instance.evidence.owner_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A PDF, PNG or JPEG on an item; served only to its owner, through a view."""
+
+    CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+    MAX_BYTES = 10 * 1024 * 1024
+
+    evidence = models.ForeignKey(
+        Evidence, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField(
+        max_length=150, help_text="A description, e.g. audit report."
+    )
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:attachment_download", args=[self.pk])
+
+    @property
+    def extension(self) -> str:
+        return {v: k for k, v in self.CONTENT_TYPES.items()}[self.content_type].replace(
+            "jpeg", "jpg"
+        )
+
+    @staticmethod
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+
+def percent(part: int | None, whole: int | None) -> Decimal | None:
+    """part/whole as a percentage to one decimal place; None when whole is 0 or None."""
+    if not whole:
+        return None
+    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.1"))

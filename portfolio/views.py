@@ -1,11 +1,291 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.decorators import coder_required
+from portfolio import charts, metrics
+from portfolio.forms import KIND_FORMS, AttachmentForm, EmploymentForm
+from portfolio.models import Attachment, Employment, Evidence, Specialty
+from portfolio.widgets import DateInput
+
+PAGE_SIZE = 20
+
+KIND_DESCRIPTIONS = {
+    Evidence.Kind.AUDIT: "An audit of your coding on the four national measures.",
+    Evidence.Kind.SPECIALTY: "A specialty you have coded, over a period.",
+    Evidence.Kind.COMPLEX_CASE: "An anonymised complex or mortality case you coded.",
+    Evidence.Kind.CONTRIBUTION: "Mentoring, audit, data quality, service improvement, "
+    "training or documentation improvement work.",
+    Evidence.Kind.CPD: "Training and continuing professional development, such as the "
+    "Standards Refresher.",
+    Evidence.Kind.QUALIFICATION: "NCCQ (ACC) and other qualifications.",
+    Evidence.Kind.CLINICAL_QUERY: "A query you raised about unclear documentation, and "
+    "how it was resolved.",
+    Evidence.Kind.PRODUCTIVITY: "Episodes coded against target over a period.",
+}
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The coder's home page. Only coders have a portfolio."""
-    if not request.user.is_coder:
+def _delete_files_on_commit(files: list) -> None:
+    """Remove stored files only once the rows that named them are surely gone."""
+
+    def delete() -> None:
+        for stored in files:
+            stored.delete(save=False)
+
+    transaction.on_commit(delete)
+
+
+def _get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
+    """The item, as its own kind, if the signed-in coder owns it; 404 otherwise."""
+    item = get_object_or_404(Evidence.objects.with_details(), pk=pk, owner=request.user)
+    return item.details
+
+
+@coder_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    since = metrics.months_before(today, 12)
+    accuracy = metrics.weighted_accuracy(user, since=since)
+    trend = metrics.audit_trend(user)
+    specialties = metrics.specialties_covered(user)
+    last_refresher = metrics.last_standards_refresher(user)
+    context = {
+        "accuracy": accuracy,
+        "trend": trend,
+        "trend_chart": charts.data_uri(charts.accuracy_trend_svg(trend))
+        if trend
+        else None,
+        "specialties": specialties,
+        "specialty_chart": (
+            charts.data_uri(charts.specialty_breadth_svg(specialties))
+            if specialties
+            else None
+        ),
+        "years": metrics.years_of_experience(user, today),
+        "counts": metrics.counts_by_kind(user),
+        "last_refresher": last_refresher,
+        "refresher_warning": metrics.refresher_warning(last_refresher, today),
+    }
+    context["total_items"] = sum(row["count"] for row in context["counts"])
+    return render(request, "portfolio/dashboard.html", context)
+
+
+class EvidenceFilterForm(forms.Form):
+    SORTS = [("newest", "Newest first"), ("oldest", "Oldest first")]
+
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=[("", "All kinds"), *Evidence.Kind.choices],
+        required=False,
+    )
+    specialty = forms.ModelChoiceField(
+        queryset=Specialty.objects.order_by("name"),
+        required=False,
+        empty_label="All specialties",
+        to_field_name="code",
+    )
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
+    sort = forms.ChoiceField(choices=SORTS, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (
+            data.get("date_from")
+            and data.get("date_to")
+            and data["date_to"] < data["date_from"]
+        ):
+            self.add_error(
+                "date_to", "The end of the range must not be before its start."
+            )
+        return data
+
+
+@coder_required
+def evidence_list(request: HttpRequest) -> HttpResponse:
+    form = EvidenceFilterForm(request.GET or None)
+    items = Evidence.objects.for_owner(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["kind"]:
+            items = items.of_kind(data["kind"])
+        if data["specialty"]:
+            items = items.filter(specialties=data["specialty"])
+        if data["date_from"]:
+            items = items.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            items = items.filter(date__lte=data["date_to"])
+        if data["sort"] == "oldest":
+            items = items.order_by("date", "id")
+    page = Paginator(items.prefetch_related("specialties"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portfolio/evidence_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@coder_required
+def evidence_choose_kind(request: HttpRequest) -> HttpResponse:
+    kinds = [
+        {"value": value, "label": label, "description": KIND_DESCRIPTIONS[value]}
+        for value, label in Evidence.Kind.choices
+    ]
+    return render(request, "portfolio/evidence_choose_kind.html", {"kinds": kinds})
+
+
+@coder_required
+def evidence_create(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in KIND_FORMS:
         raise Http404
-    return render(request, "portfolio/home.html")
+    form = KIND_FORMS[kind](request.POST or None, owner=request.user)
+    if form.is_valid():
+        item = form.save()
+        messages.success(request, f"{item.get_kind_display()} added.")
+        for warning in form.warnings:
+            messages.warning(request, warning)
+        return redirect(item)
+    return render(
+        request,
+        "portfolio/evidence_form.html",
+        {"form": form, "kind_label": Evidence.Kind(kind).label, "item": None},
+    )
+
+
+@coder_required
+def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_evidence_for_user(request, pk)
+    return render(
+        request,
+        "portfolio/evidence_detail.html",
+        {
+            "item": item,
+            "kind_template": f"portfolio/kinds/_{item.kind}.html",
+            "attachments": item.attachments.all(),
+        },
+    )
+
+
+@coder_required
+def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_evidence_for_user(request, pk)
+    form = KIND_FORMS[item.kind](request.POST or None, instance=item)
+    if form.is_valid():
+        item = form.save()
+        messages.success(request, "Your changes have been saved.")
+        for warning in form.warnings:
+            messages.warning(request, warning)
+        return redirect(item)
+    return render(
+        request,
+        "portfolio/evidence_form.html",
+        {"form": form, "kind_label": item.get_kind_display(), "item": item},
+    )
+
+
+@coder_required
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_evidence_for_user(request, pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            _delete_files_on_commit([a.file for a in item.attachments.all()])
+            item.delete()
+        messages.success(request, f"“{item.title}” has been deleted.")
+        return redirect("portfolio:evidence_list")
+    return render(request, "portfolio/evidence_confirm_delete.html", {"item": item})
+
+
+@coder_required
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get_evidence_for_user(request, pk)
+    form = AttachmentForm(request.POST or None, request.FILES or None, evidence=item)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "The file has been attached.")
+        return redirect(item)
+    return render(
+        request, "portfolio/attachment_form.html", {"form": form, "item": item}
+    )
+
+
+def _get_attachment_for_user(request: HttpRequest, pk: int) -> Attachment:
+    return get_object_or_404(
+        Attachment.objects.select_related("evidence"),
+        pk=pk,
+        evidence__owner=request.user,
+    )
+
+
+@coder_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = _get_attachment_for_user(request, pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=f"{attachment.name}.{attachment.extension}",
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@coder_required
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = _get_attachment_for_user(request, pk)
+    item = attachment.evidence
+    if request.method == "POST":
+        with transaction.atomic():
+            _delete_files_on_commit([attachment.file])
+            attachment.delete()
+        messages.success(request, f"“{attachment.name}” has been removed.")
+        return redirect(item)
+    return render(
+        request,
+        "portfolio/attachment_confirm_delete.html",
+        {"attachment": attachment, "item": item},
+    )
+
+
+@coder_required
+def employment_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "portfolio/employment_list.html",
+        {
+            "posts": Employment.objects.filter(owner=request.user),
+            "years": metrics.years_of_experience(request.user, today),
+        },
+    )
+
+
+@coder_required
+def employment_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    post = get_object_or_404(Employment, pk=pk, owner=request.user) if pk else None
+    form = EmploymentForm(request.POST or None, instance=post, owner=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Your employment history has been saved.")
+        return redirect("portfolio:employment_list")
+    return render(
+        request, "portfolio/employment_form.html", {"form": form, "post": post}
+    )
+
+
+@coder_required
+def employment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Employment, pk=pk, owner=request.user)
+    if request.method == "POST":
+        post.delete()
+        messages.success(request, f"“{post}” has been removed.")
+        return redirect("portfolio:employment_list")
+    return render(request, "portfolio/employment_confirm_delete.html", {"post": post})

@@ -1,5 +1,6 @@
 """Plain factory functions for test data: defaults by setdefault, overrides by name."""
 
+import datetime
 from itertools import count
 
 from accounts.models import Organisation, User
@@ -31,3 +32,72 @@ def make_coder(**overrides) -> User:
 def make_recruiter(organisation: Organisation, **overrides) -> User:
     overrides.setdefault("role", User.Role.RECRUITER)
     return make_user(organisation=organisation, **overrides)
+
+
+def make_audit(owner: User, **overrides):
+    from portfolio.models import AccuracyAudit
+
+    overrides.setdefault("title", "Quarterly internal audit")
+    overrides.setdefault("date", datetime.date(2026, 9, 1))
+    overrides.setdefault("auditor", "Coding auditor")
+    overrides.setdefault("audit_type", AccuracyAudit.AuditType.INTERNAL)
+    overrides.setdefault("episodes_audited", 50)
+    for measure, _ in AccuracyAudit.MEASURES:
+        overrides.setdefault(f"{measure}_correct", 45)
+        overrides.setdefault(f"{measure}_audited", 50)
+    specialties = overrides.pop("specialties", [])
+    audit = AccuracyAudit.objects.create(owner=owner, **overrides)
+    audit.specialties.set(specialties)
+    return audit
+
+
+def make_evidence(owner: User, kind: str, **overrides):
+    """Any kind of item with sensible defaults; audits via make_audit."""
+    from portfolio.models import KIND_MODELS, CaseType, Specialty
+
+    if kind == "audit":
+        return make_audit(owner, **overrides)
+    defaults = {
+        "specialty": {
+            "specialty": Specialty.objects.get(code="100"),
+            "setting": "ward",
+        },
+        "complex_case": {
+            "specialty": Specialty.objects.get(code="300"),
+            "icd10_codes": ["I214", "E119"],
+            "opcs4_codes": ["K491"],
+            "summary": "Anonymised narrative of a complex admission.",
+        },
+        "contribution": {"contribution_type": "mentoring"},
+        "cpd": {"cpd_type": "elearning", "hours": 3},
+        "qualification": {"qualification_type": "acc"},
+        "clinical_query": {
+            "query_to": "Consultant",
+            "resolution": "Documentation clarified.",
+            "outcome": "codes_changed",
+        },
+        "productivity": {"episodes_coded": 900, "end_date": datetime.date(2026, 9, 30)},
+    }[kind]
+    case_types = overrides.pop("case_types", [])
+    for key, value in defaults.items():
+        overrides.setdefault(key, value)
+    overrides.setdefault("title", f"A {kind} item")
+    overrides.setdefault("date", datetime.date(2026, 9, 1))
+    item = KIND_MODELS[kind].objects.create(owner=owner, **overrides)
+    if kind == "complex_case":
+        item.case_types.set(
+            CaseType.objects.filter(slug__in=case_types or ["mortality"])
+        )
+    if getattr(item, "specialty_id", None):
+        item.specialties.set([item.specialty_id])
+    return item
+
+
+def make_employment(owner: User, **overrides):
+    from portfolio.models import Employment
+
+    overrides.setdefault("employer", "Test NHS Foundation Trust")
+    overrides.setdefault("role", "Clinical Coder")
+    overrides.setdefault("band", "Band 4")
+    overrides.setdefault("start_date", datetime.date(2020, 1, 1))
+    return Employment.objects.create(owner=owner, **overrides)

@@ -1,0 +1,345 @@
+"""Forms for each kind of evidence, employment and attachments."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from portfolio.codes import ICD10CodesField, OPCS4CodesField, unknown_icd10
+from portfolio.models import (
+    AccuracyAudit,
+    Attachment,
+    CaseType,
+    ClinicalQuery,
+    ComplexCase,
+    Contribution,
+    CPDActivity,
+    Employment,
+    Evidence,
+    Productivity,
+    Qualification,
+    Specialty,
+    SpecialtyExperience,
+)
+from portfolio.pid import validate_no_identifiers
+from portfolio.uploads import sniff_content_type
+from portfolio.widgets import DateInput
+
+
+class PIDGuardMixin:
+    """Checks every free-text field for patient identifiers before anything is saved."""
+
+    def _post_clean(self) -> None:
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(
+                field, ICD10CodesField | OPCS4CodesField
+            ):
+                continue
+            value = self.cleaned_data.get(name)
+            if not value:
+                continue
+            try:
+                validate_no_identifiers(value)
+            except ValidationError as error:
+                self.add_error(name, error)
+        super()._post_clean()
+
+
+def date_widgets(*names: str) -> dict[str, forms.Widget]:
+    return {name: DateInput() for name in names}
+
+
+class EvidenceForm(PIDGuardMixin, forms.ModelForm):
+    """Fields common to every kind; each kind's form lists its own."""
+
+    warnings: list[str]
+
+    class Meta:
+        model = Evidence
+        fields = ["title", "date", "summary", "reflection"]
+
+    def __init__(self, *args, owner=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.warnings = []
+        if owner is not None:
+            self.instance.owner = owner
+        for name in ["date", "end_date", "expires_on"]:
+            if name in self.fields:
+                self.fields[name].widget = DateInput()
+        if "specialties" in self.fields:
+            self.fields["specialties"].queryset = Specialty.objects.order_by("name")
+            self.fields["specialties"].widget.attrs["size"] = 8
+        for name in ["specialty"]:
+            if name in self.fields:
+                self.fields[name].queryset = Specialty.objects.order_by("name")
+
+    def save(self, commit: bool = True) -> Evidence:
+        item = super().save(commit=commit)
+        if (
+            commit
+            and getattr(item, "specialty_id", None)
+            and "specialties" not in self.fields
+        ):
+            # Kinds with one specialty still appear under it in filters and breadth.
+            item.specialties.set([item.specialty_id])
+        return item
+
+
+class AccuracyAuditForm(EvidenceForm):
+    class Meta:
+        model = AccuracyAudit
+        fields = [
+            "title",
+            "date",
+            "audit_type",
+            "auditor",
+            "episodes_audited",
+            "specialties",
+            "primary_diagnosis_correct",
+            "primary_diagnosis_audited",
+            "secondary_diagnoses_correct",
+            "secondary_diagnoses_audited",
+            "primary_procedure_correct",
+            "primary_procedure_audited",
+            "secondary_procedures_correct",
+            "secondary_procedures_audited",
+            "summary",
+            "reflection",
+        ]
+        labels = {
+            "date": "Date of the audit",
+            "specialties": "Specialties covered",
+            "summary": "Auditor's findings (optional)",
+            "reflection": "What you learnt or changed",
+            **{
+                f"{key}_{part}": f"{label}: codes {part}"
+                for key, label in AccuracyAudit.MEASURES
+                for part in ["correct", "audited"]
+            },
+        }
+        help_texts = {
+            "specialties": "Hold Ctrl (or Cmd) to choose more than one.",
+            "episodes_audited": "The number of finished consultant episodes (FCEs).",
+        }
+
+
+class SpecialtyExperienceForm(EvidenceForm):
+    class Meta:
+        model = SpecialtyExperience
+        fields = [
+            "title",
+            "specialty",
+            "setting",
+            "date",
+            "end_date",
+            "episodes_coded",
+            "summary",
+            "reflection",
+        ]
+        labels = {
+            "date": "Start date",
+            "end_date": "End date",
+            "summary": "What the work involved",
+        }
+        help_texts = {"end_date": "Leave blank if you still code this specialty."}
+        widgets = {"setting": forms.RadioSelect}
+
+
+class ComplexCaseForm(EvidenceForm):
+    icd10_codes = ICD10CodesField(label="ICD-10 codes assigned", required=False)
+    opcs4_codes = OPCS4CodesField(label="OPCS-4 codes assigned", required=False)
+
+    class Meta:
+        model = ComplexCase
+        fields = [
+            "title",
+            "date",
+            "specialty",
+            "case_types",
+            "icd10_codes",
+            "opcs4_codes",
+            "summary",
+            "standards_applied",
+            "reflection",
+        ]
+        labels = {
+            "date": "Date coded",
+            "summary": "Anonymised case narrative",
+            "reflection": "What you learnt",
+            "case_types": "Case types",
+        }
+        help_texts = {
+            "summary": "Describe the case without anything that could identify the "
+            "patient: no names, NHS or hospital numbers, dates of birth or postcodes.",
+            "standards_applied": "For example, DCS.IX.2, PSCM1.",
+        }
+        widgets = {"case_types": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case_types"].queryset = CaseType.objects.all()
+        self.fields["summary"].required = True
+
+    def clean_icd10_codes(self) -> list[str]:
+        codes = self.cleaned_data["icd10_codes"]
+        unknown = unknown_icd10(codes)
+        if unknown:
+            self.warnings.append(
+                "Check these ICD-10 codes: "
+                + ", ".join(self.fields["icd10_codes"].display(c) for c in unknown)
+                + ". They are well formed but not in the WHO ICD-10 reference list."
+            )
+        return codes
+
+
+class ContributionForm(EvidenceForm):
+    class Meta:
+        model = Contribution
+        fields = [
+            "title",
+            "contribution_type",
+            "date",
+            "end_date",
+            "summary",
+            "outcome",
+            "reflection",
+        ]
+        labels = {
+            "contribution_type": "Type of contribution",
+            "date": "Start date",
+            "end_date": "End date",
+            "summary": "What you did",
+        }
+        widgets = {"contribution_type": forms.RadioSelect}
+
+
+class CPDActivityForm(EvidenceForm):
+    class Meta:
+        model = CPDActivity
+        fields = ["title", "cpd_type", "provider", "date", "hours", "reflection"]
+        labels = {"title": "Activity", "date": "Date completed", "hours": "Hours"}
+        widgets = {"cpd_type": forms.RadioSelect}
+
+
+class QualificationForm(EvidenceForm):
+    class Meta:
+        model = Qualification
+        fields = [
+            "title",
+            "qualification_type",
+            "awarding_body",
+            "date",
+            "expires_on",
+            "summary",
+        ]
+        labels = {
+            "title": "Qualification",
+            "date": "Date awarded",
+            "expires_on": "Expiry date",
+            "summary": "Notes",
+        }
+        widgets = {"qualification_type": forms.RadioSelect}
+
+
+class ClinicalQueryForm(EvidenceForm):
+    class Meta:
+        model = ClinicalQuery
+        fields = [
+            "title",
+            "date",
+            "specialty",
+            "query_to",
+            "summary",
+            "resolution",
+            "outcome",
+            "reflection",
+        ]
+        labels = {"date": "Date raised", "summary": "The query"}
+        widgets = {"outcome": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["summary"].required = True
+
+
+class ProductivityForm(EvidenceForm):
+    class Meta:
+        model = Productivity
+        fields = [
+            "title",
+            "date",
+            "end_date",
+            "episodes_coded",
+            "target_episodes",
+            "timeliness_percent",
+            "summary",
+        ]
+        labels = {"date": "Start of the period", "end_date": "End of the period"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].required = True
+
+
+KIND_FORMS: dict[str, type[EvidenceForm]] = {
+    Evidence.Kind.AUDIT: AccuracyAuditForm,
+    Evidence.Kind.SPECIALTY: SpecialtyExperienceForm,
+    Evidence.Kind.COMPLEX_CASE: ComplexCaseForm,
+    Evidence.Kind.CONTRIBUTION: ContributionForm,
+    Evidence.Kind.CPD: CPDActivityForm,
+    Evidence.Kind.QUALIFICATION: QualificationForm,
+    Evidence.Kind.CLINICAL_QUERY: ClinicalQueryForm,
+    Evidence.Kind.PRODUCTIVITY: ProductivityForm,
+}
+
+
+class EmploymentForm(PIDGuardMixin, forms.ModelForm):
+    class Meta:
+        model = Employment
+        fields = [
+            "employer",
+            "role",
+            "band",
+            "start_date",
+            "end_date",
+            "is_coding_role",
+        ]
+        widgets = date_widgets("start_date", "end_date")
+
+    def __init__(self, *args, owner=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if owner is not None:
+            self.instance.owner = owner
+
+
+class AttachmentForm(PIDGuardMixin, forms.ModelForm):
+    """Accepts PDF, PNG or JPEG, judged by the file's content, up to 10 MB."""
+
+    class Meta:
+        model = Attachment
+        fields = ["name", "file"]
+        labels = {"name": "Description", "file": "File"}
+        help_texts = {"file": "A PDF, PNG or JPEG file, 10 MB at most."}
+
+    def __init__(self, *args, evidence=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if evidence is not None:
+            self.instance.evidence = evidence
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > Attachment.MAX_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB: it must be 10 MB "
+                "or smaller."
+            )
+        content_type = sniff_content_type(upload)
+        if content_type is None:
+            raise ValidationError(
+                "The file must be a PDF, PNG or JPEG. This file's content is none "
+                "of these, whatever its name says."
+            )
+        self.instance.content_type = content_type
+        self.instance.size = upload.size
+        upload.seek(0)
+        self.instance.sha256 = Attachment.digest(upload.read())
+        upload.seek(0)
+        return upload

@@ -1,0 +1,173 @@
+"""Figures derived from a coder's evidence: accuracy, experience, breadth, CPD."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Sum
+
+from portfolio.models import (
+    AUDIT_MEASURES,
+    AccuracyAudit,
+    CPDActivity,
+    Employment,
+    Evidence,
+    Specialty,
+    percent,
+)
+
+REFRESHER_YEARS = 3
+
+
+@dataclass
+class Accuracy:
+    """Weighted accuracy: all codes correct over all codes audited, in a window."""
+
+    since: datetime.date | None
+    audits: int = 0
+    correct: int = 0
+    audited: int = 0
+    measures: list[dict] = field(default_factory=list)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.correct, self.audited)
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same date `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier (the last day of the month where it is shorter)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def weighted_accuracy(
+    owner, since: datetime.date | None = None, measures: list[str] | None = None
+) -> Accuracy:
+    """Weighted accuracy of the owner's audits dated on or after `since`. One query."""
+    keys = measures or [key for key, _ in AUDIT_MEASURES]
+    audits = AccuracyAudit.objects.filter(owner=owner)
+    if since:
+        audits = audits.filter(date__gte=since)
+    sums = audits.aggregate(
+        audits=Count("pk"),
+        **{f"{k}_correct": Sum(f"{k}_correct") for k in keys},
+        **{f"{k}_audited": Sum(f"{k}_audited") for k in keys},
+    )
+    labels = dict(AUDIT_MEASURES)
+    result = Accuracy(since=since, audits=sums["audits"])
+    for key in keys:
+        correct = sums[f"{key}_correct"] or 0
+        audited = sums[f"{key}_audited"] or 0
+        result.correct += correct
+        result.audited += audited
+        result.measures.append(
+            {
+                "key": key,
+                "label": labels[key],
+                "correct": correct,
+                "audited": audited,
+                "percent": percent(correct, audited),
+            }
+        )
+    return result
+
+
+def audit_trend(owner) -> list[dict]:
+    """Every audit, oldest first, with overall and per-measure figures. One query."""
+    rows = []
+    for audit in AccuracyAudit.objects.filter(owner=owner).order_by("date", "pk"):
+        rows.append(
+            {
+                "date": audit.date,
+                "title": audit.title,
+                "overall": audit.overall_percent,
+                "measures": {m["key"]: m["percent"] for m in audit.measures()},
+            }
+        )
+    return rows
+
+
+def merge_periods(
+    periods: list[tuple[datetime.date, datetime.date]],
+) -> list[tuple[datetime.date, datetime.date]]:
+    """Merge overlapping or touching (start, end) periods, inclusive of both ends."""
+    merged: list[tuple[datetime.date, datetime.date]] = []
+    for start, end in sorted(periods):
+        if merged and start <= merged[-1][1] + datetime.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def years_of_experience(owner, today: datetime.date) -> Decimal:
+    """Years in clinical coding posts, overlapping posts counted once. One query."""
+    periods = [
+        (start, min(end or today, today))
+        for start, end in Employment.objects.filter(
+            owner=owner, is_coding_role=True, start_date__lte=today
+        ).values_list("start_date", "end_date")
+    ]
+    days = sum((end - start).days + 1 for start, end in merge_periods(periods))
+    return (Decimal(days) / Decimal("365.25")).quantize(Decimal("0.1"))
+
+
+def specialties_covered(owner) -> list[Specialty]:
+    """Distinct specialties across the owner's evidence, with item counts. One query."""
+    return list(
+        Specialty.objects.filter(evidence__owner=owner)
+        .annotate(items=Count("evidence", distinct=True))
+        .order_by("-items", "name")
+    )
+
+
+def counts_by_kind(owner) -> list[dict]:
+    """Every kind with the number of the owner's items of it. One query."""
+    counts = dict(
+        Evidence.objects.filter(owner=owner)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    return [
+        {"kind": kind, "label": label, "count": counts.get(kind, 0)}
+        for kind, label in Evidence.Kind.choices
+    ]
+
+
+def last_standards_refresher(owner) -> datetime.date | None:
+    """The date of the owner's latest Standards Refresher course. One query."""
+    return CPDActivity.objects.filter(
+        owner=owner, cpd_type=CPDActivity.CPDType.STANDARDS_REFRESHER
+    ).aggregate(last=Max("date"))["last"]
+
+
+def refresher_warning(last: datetime.date | None, today: datetime.date) -> str | None:
+    """Why the Standards Refresher needs attention, or None when it is in date."""
+    if last is None:
+        return (
+            "No Standards Refresher is recorded. The refresher is due every "
+            f"{REFRESHER_YEARS} years."
+        )
+    due = add_years(last, REFRESHER_YEARS)
+    if due < today:
+        return (
+            f"Your last Standards Refresher was on {last:%-d %B %Y}, more than "
+            f"{REFRESHER_YEARS} years ago. It was due on {due:%-d %B %Y}."
+        )
+    return None

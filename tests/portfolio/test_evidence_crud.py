@@ -1,0 +1,124 @@
+"""Each kind of evidence can be added, seen, edited and deleted by its owner only."""
+
+import pytest
+from django.urls import reverse
+
+from portfolio.models import KIND_MODELS, Evidence
+from tests.factories import make_evidence
+from tests.portfolio.forms_data import valid_data
+
+KINDS = [kind for kind, _ in Evidence.Kind.choices]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_owner_adds_each_kind(client, alice, kind):
+    client.force_login(alice)
+    response = client.post(
+        reverse("portfolio:evidence_create", args=[kind]), valid_data(kind)
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item = Evidence.objects.get()
+    assert item.owner == alice
+    assert item.kind == kind
+    assert isinstance(item.details, KIND_MODELS[kind])
+    assert response.url == item.get_absolute_url()
+    page = client.get(response.url, follow=True).content.decode()
+    assert f"New {kind} evidence" in page
+    assert "added." in page
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_owner_sees_the_details_of_each_kind(client, alice, kind):
+    item = make_evidence(alice, kind, title="My own item")
+    client.force_login(alice)
+    response = client.get(item.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "My own item" in html
+    assert item.get_kind_display() in html
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_owner_edits_each_kind(client, alice, kind):
+    item = make_evidence(alice, kind)
+    client.force_login(alice)
+    form = client.get(reverse("portfolio:evidence_edit", args=[item.pk]))
+    assert form.status_code == 200
+    data = valid_data(kind) | {"title": "Renamed item"}
+    response = client.post(reverse("portfolio:evidence_edit", args=[item.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item.refresh_from_db()
+    assert item.title == "Renamed item"
+    assert Evidence.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_owner_deletes_each_kind_after_confirming(client, alice, kind):
+    item = make_evidence(alice, kind)
+    client.force_login(alice)
+    url = reverse("portfolio:evidence_delete", args=[item.pk])
+    confirm = client.get(url)
+    assert "Are you sure you want to delete" in confirm.content.decode()
+    assert Evidence.objects.count() == 1
+    response = client.post(url)
+    assert response.url == reverse("portfolio:evidence_list")
+    assert not Evidence.objects.exists()
+    assert not KIND_MODELS[kind].objects.exists()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_it_checks_ownership(client, alice, bob, kind):
+    item = make_evidence(alice, kind)
+    client.force_login(bob)
+    for name in ["evidence_detail", "evidence_edit", "evidence_delete"]:
+        assert (
+            client.get(reverse(f"portfolio:{name}", args=[item.pk])).status_code == 404
+        )
+    edit = client.post(
+        reverse("portfolio:evidence_edit", args=[item.pk]), valid_data(kind)
+    )
+    assert edit.status_code == 404
+    delete = client.post(reverse("portfolio:evidence_delete", args=[item.pk]))
+    assert delete.status_code == 404
+    item.refresh_from_db()
+    assert item.title != f"New {kind} evidence"
+
+
+def test_recruiters_have_no_evidence_pages(client, alice, rachel):
+    item = make_evidence(alice, "audit")
+    client.force_login(rachel)
+    assert client.get(reverse("portfolio:evidence_list")).status_code == 404
+    assert client.get(item.get_absolute_url()).status_code == 404
+    assert (
+        client.get(reverse("portfolio:evidence_create", args=["audit"])).status_code
+        == 404
+    )
+
+
+def test_it_requires_login(client, alice):
+    item = make_evidence(alice, "cpd")
+    for url in [
+        reverse("portfolio:evidence_list"),
+        reverse("portfolio:evidence_create", args=["cpd"]),
+        item.get_absolute_url(),
+        reverse("portfolio:evidence_edit", args=[item.pk]),
+        reverse("portfolio:evidence_delete", args=[item.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_an_unknown_kind_is_not_found(client, alice):
+    client.force_login(alice)
+    assert (
+        client.get(reverse("portfolio:evidence_create", args=["gossip"])).status_code
+        == 404
+    )
+
+
+def test_the_choose_kind_page_offers_every_kind(client, alice):
+    client.force_login(alice)
+    html = client.get(reverse("portfolio:evidence_choose_kind")).content.decode()
+    for kind in KINDS:
+        assert reverse("portfolio:evidence_create", args=[kind]) in html
