@@ -24,8 +24,18 @@ from portfolio.uploads import sniff_content_type
 from portfolio.widgets import DateInput
 
 
-class PIDGuardMixin:
-    """Checks every free-text field for patient identifiers before anything is saved."""
+class PortfolioFormMixin:
+    """Names the field in "required" messages, and checks every free-text field
+    for patient identifiers before anything is saved."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            label = str(field.label or name.replace("_", " ")).lower()
+            verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
+            if isinstance(field, forms.FileField):
+                verb = "Choose"
+            field.error_messages["required"] = f"{verb} the {label}."
 
     def _post_clean(self) -> None:
         for name, field in self.fields.items():
@@ -43,11 +53,14 @@ class PIDGuardMixin:
         super()._post_clean()
 
 
+DATE_HINT = "For example, 27 3 2026"
+
+
 def date_widgets(*names: str) -> dict[str, forms.Widget]:
     return {name: DateInput() for name in names}
 
 
-class EvidenceForm(PIDGuardMixin, forms.ModelForm):
+class EvidenceForm(PortfolioFormMixin, forms.ModelForm):
     """Fields common to every kind; each kind's form lists its own."""
 
     warnings: list[str]
@@ -64,6 +77,13 @@ class EvidenceForm(PIDGuardMixin, forms.ModelForm):
         for name in ["date", "end_date", "expires_on"]:
             if name in self.fields:
                 self.fields[name].widget = DateInput()
+                if not self.fields[name].help_text:
+                    self.fields[name].help_text = DATE_HINT
+        if "date" in self.fields and "end_date" not in self.fields:
+            self.fields["date"].help_text = DATE_HINT
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField | forms.DecimalField):
+                field.widget.attrs.setdefault("class", "nhsuk-input--width-5")
         if "specialties" in self.fields:
             self.fields["specialties"].queryset = Specialty.objects.order_by("name")
             self.fields["specialties"].widget.attrs["size"] = 8
@@ -107,7 +127,7 @@ class AccuracyAuditForm(EvidenceForm):
         labels = {
             "date": "Date of the audit",
             "specialties": "Specialties covered",
-            "summary": "Auditor's findings (optional)",
+            "summary": "Auditor's findings",
             "reflection": "What you learnt or changed",
             **{
                 f"{key}_{part}": f"{label}: codes {part}"
@@ -291,7 +311,7 @@ KIND_FORMS: dict[str, type[EvidenceForm]] = {
 }
 
 
-class EmploymentForm(PIDGuardMixin, forms.ModelForm):
+class EmploymentForm(PortfolioFormMixin, forms.ModelForm):
     class Meta:
         model = Employment
         fields = [
@@ -310,7 +330,7 @@ class EmploymentForm(PIDGuardMixin, forms.ModelForm):
             self.instance.owner = owner
 
 
-class AttachmentForm(PIDGuardMixin, forms.ModelForm):
+class AttachmentForm(PortfolioFormMixin, forms.ModelForm):
     """Accepts PDF, PNG or JPEG, judged by the file's content, up to 10 MB."""
 
     class Meta:

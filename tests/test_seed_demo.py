@@ -1,8 +1,15 @@
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from applications.management.commands.seed_demo import DEMO_PASSWORD
+from portfolio import metrics
+from portfolio.codes import normalise_icd10, normalise_opcs4
+from portfolio.models import ComplexCase, Contribution, Evidence, Qualification
+from portfolio.pid import validate_no_identifiers
 
 
 def test_it_creates_the_demo_users_and_can_run_twice(db, capsys):
@@ -22,3 +29,57 @@ def test_it_refuses_to_run_with_debug_off_unless_forced(db, settings):
     with pytest.raises(CommandError, match="Refusing to create demo accounts"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_the_demo_coder_has_a_realistic_three_year_portfolio(db):
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)  # idempotent: rebuilt, not doubled
+    coder = User.objects.get(email="coder@demo.coderfolio.test")
+    today = timezone.localdate()
+    items = Evidence.objects.filter(owner=coder)
+    assert items.count() == 73
+    assert items.earliest("date").date >= today - datetime.timedelta(days=3 * 365)
+
+    trend = metrics.audit_trend(coder)
+    assert len(trend) == 12
+    assert 85 <= trend[0]["overall"] <= 88
+    assert 94 <= trend[-1]["overall"] <= 96
+    assert (
+        metrics.weighted_accuracy(coder, since=metrics.months_before(today, 12)).percent
+        > 90
+    )
+
+    assert len(metrics.specialties_covered(coder)) >= 15
+    cases = ComplexCase.objects.filter(owner=coder)
+    assert cases.count() == 20
+    assert cases.filter(case_types__slug="mortality").count() >= 5
+    kinds = {row["kind"]: row["count"] for row in metrics.counts_by_kind(coder)}
+    assert kinds["contribution"] >= 5
+    assert Contribution.objects.filter(
+        owner=coder, contribution_type="mentoring"
+    ).exists()
+    assert Qualification.objects.filter(owner=coder, qualification_type="acc").exists()
+    assert (
+        metrics.refresher_warning(metrics.last_standards_refresher(coder), today)
+        is None
+    )
+    assert metrics.years_of_experience(coder, today) >= 3
+
+
+def test_the_demo_portfolio_is_valid_and_free_of_patient_identifiers(db):
+    call_command("seed_demo", force=True)
+    coder = User.objects.get(email="coder@demo.coderfolio.test")
+    for item in Evidence.objects.filter(owner=coder).with_details():
+        details = item.details
+        details.full_clean()
+        for field in details._meta.concrete_fields:
+            value = getattr(details, field.attname)
+            if isinstance(value, str):
+                validate_no_identifiers(value)
+        if isinstance(details, ComplexCase):
+            assert [
+                normalise_icd10(c) for c in details.icd10_codes
+            ] == details.icd10_codes
+            assert [
+                normalise_opcs4(c) for c in details.opcs4_codes
+            ] == details.opcs4_codes

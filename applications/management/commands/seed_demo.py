@@ -1,10 +1,12 @@
-"""Load demo data: an NHS trust, a demo coder and a demo recruiter. Idempotent."""
+"""Demo data: a trust, a coder with a 3-year portfolio, a recruiter. Idempotent."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Organisation, User
+from portfolio.demo import build_demo_portfolio
 
 DEMO_PASSWORD = "coderfolio-demo"  # noqa: S105 - a published demo password
 DEMO_TRUST = {
@@ -59,6 +61,9 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+            if user.is_coder:
+                items = build_demo_portfolio(user, timezone.localdate())
+                self.stdout.write(f"The demo coder's portfolio has {items} items.")
 
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at /account/sign-in/ as:")

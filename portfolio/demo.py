@@ -1,0 +1,495 @@
+"""A realistic, anonymised three-year portfolio for the demo coder. Deterministic."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from portfolio.models import (
+    AccuracyAudit,
+    CaseType,
+    ClinicalQuery,
+    ComplexCase,
+    Contribution,
+    CPDActivity,
+    Employment,
+    Evidence,
+    Productivity,
+    Qualification,
+    Specialty,
+    SpecialtyExperience,
+)
+
+# (treatment function code, setting) for the specialty experience items.
+SPECIALTIES = [
+    ("100", "back_office"),
+    ("101", "back_office"),
+    ("110", "theatre"),
+    ("120", "back_office"),
+    ("130", "back_office"),
+    ("300", "ward"),
+    ("301", "back_office"),
+    ("320", "ward"),
+    ("330", "back_office"),
+    ("340", "ward"),
+    ("400", "back_office"),
+    ("430", "ward"),
+    ("501", "ward"),
+    ("502", "back_office"),
+    ("800", "mdt"),
+    ("370", "mdt"),
+    ("420", "back_office"),
+]
+
+# Anonymised complex cases: (title, specialty, case types, ICD-10, OPCS-4, narrative).
+CASES = [
+    (
+        "NSTEMI with type 2 diabetes and CKD",
+        "320",
+        ["mortality", "multi_morbidity"],
+        ["I214", "E119", "N183", "I10X"],
+        [],
+        "Elderly patient admitted with chest pain; troponin rise confirmed NSTEMI. "
+        "Known "
+        "type 2 diabetes and stage 3 CKD. Died on day 12 of the spell.",
+    ),
+    (
+        "Sepsis from urinary source",
+        "300",
+        ["sepsis", "mortality"],
+        ["A419", "N390", "B962", "N179"],
+        [],
+        "Admitted confused with urinary sepsis and acute kidney injury; organism "
+        "confirmed "
+        "on culture. Deteriorated despite treatment and died in hospital.",
+    ),
+    (
+        "Laparoscopic cholecystectomy converted to open",
+        "100",
+        ["surgical_complication"],
+        ["K802", "K810"],
+        ["J183", "Y714"],
+        "Planned laparoscopic procedure converted to open because of adhesions; coded "
+        "the "
+        "conversion per the OPCS-4 standard.",
+    ),
+    (
+        "Lung cancer with brain metastases",
+        "800",
+        ["oncology"],
+        ["C349", "C793"],
+        ["X723"],
+        "Primary lung malignancy with secondary brain deposits admitted for "
+        "radiotherapy "
+        "planning. Morphology and staging taken from the MDT outcome.",
+    ),
+    (
+        "Fractured neck of femur after a fall",
+        "110",
+        ["multi_morbidity"],
+        ["S720", "W199", "F03X"],
+        ["W461", "Z943"],
+        "Hip fracture after a fall at home with background dementia; hemiarthroplasty "
+        "performed. External cause code added.",
+    ),
+    (
+        "Postpartum haemorrhage",
+        "501",
+        ["obstetrics"],
+        ["O720", "O800"],
+        ["R241", "R279"],
+        "Spontaneous vaginal delivery followed by primary postpartum haemorrhage "
+        "treated "
+        "in theatre. Delivery episode coded with outcome of delivery.",
+    ),
+    (
+        "COPD exacerbation with pneumonia",
+        "340",
+        ["mortality", "multi_morbidity"],
+        ["J440", "J189", "J9600"],
+        [],
+        "Infective exacerbation of COPD with community-acquired pneumonia and type 1 "
+        "respiratory failure; palliated and died on the ward.",
+    ),
+    (
+        "Stroke with dysphagia",
+        "430",
+        ["multi_morbidity", "long_stay"],
+        ["I634", "R13X", "I48X"],
+        ["G441"],
+        "Cerebral infarction with atrial fibrillation; PEG inserted for dysphagia "
+        "during "
+        "a long rehabilitation stay.",
+    ),
+    (
+        "Acute appendicitis with peritonitis",
+        "100",
+        ["surgical_complication"],
+        ["K352"],
+        ["H011"],
+        "Perforated appendix with generalised peritonitis; emergency appendicectomy.",
+    ),
+    (
+        "Breast cancer, wide local excision",
+        "103",
+        ["oncology"],
+        ["C504"],
+        ["B282", "T852"],
+        "Upper outer quadrant malignancy treated with wide local excision and sentinel "
+        "node biopsy; histology confirmed clear margins.",
+    ),
+    (
+        "Heart failure with AF",
+        "320",
+        ["mortality", "multi_morbidity"],
+        ["I500", "I48X", "N184"],
+        [],
+        "Decompensated congestive heart failure with atrial fibrillation and stage 4 "
+        "CKD; end-of-life care on the ward.",
+    ),
+    (
+        "Neonatal jaundice",
+        "420",
+        ["paediatrics"],
+        ["P599"],
+        ["X811"],
+        "Neonate readmitted with jaundice for phototherapy; coded the birth weight and "
+        "gestational age as the standard requires.",
+    ),
+    (
+        "Diabetic foot ulcer with osteomyelitis",
+        "130",
+        ["multi_morbidity"],
+        ["E115", "M8607", "L97X"],
+        ["X099"],
+        "Type 2 diabetes with peripheral circulatory complications and osteomyelitis; "
+        "toe amputation performed.",
+    ),
+    (
+        "Upper GI bleed",
+        "301",
+        ["mortality"],
+        ["K922", "K254"],
+        ["G451"],
+        "Haematemesis from a chronic gastric ulcer; endoscopic therapy failed and the "
+        "patient died in critical care.",
+    ),
+    (
+        "Schizophrenia with physical comorbidity",
+        "300",
+        ["mental_health"],
+        ["F209", "E119"],
+        [],
+        "Inpatient with schizophrenia admitted for glycaemic control; mental health "
+        "diagnosis recorded from the psychiatric liaison letter.",
+    ),
+    (
+        "Bowel cancer resection",
+        "104",
+        ["oncology"],
+        ["C187", "C786"],
+        ["H074"],
+        "Sigmoid colon malignancy with peritoneal deposits; anterior resection. "
+        "Checked "
+        "morphology and the sequencing of secondaries.",
+    ),
+    (
+        "Pulmonary embolism after surgery",
+        "110",
+        ["surgical_complication"],
+        ["I269", "T817"],
+        [],
+        "Post-operative pulmonary embolism after a knee replacement; coded as a "
+        "complication with the chapter XIX code.",
+    ),
+    (
+        "Ectopic pregnancy",
+        "502",
+        ["obstetrics"],
+        ["O001"],
+        ["Q221"],
+        "Tubal ectopic pregnancy managed with laparoscopic salpingectomy.",
+    ),
+    (
+        "Parkinson's disease with aspiration pneumonia",
+        "430",
+        ["mortality", "long_stay"],
+        ["J690", "G20X"],
+        [],
+        "Aspiration pneumonia in advanced Parkinson's disease; prolonged stay ending "
+        "in "
+        "death. Underlying cause sequenced as the standard directs.",
+    ),
+    (
+        "Rare metabolic disorder",
+        "420",
+        ["rare_disease", "paediatrics"],
+        ["E700"],
+        [],
+        "Child with classical phenylketonuria admitted for dietary management; "
+        "confirmed "
+        "the code with the consultant.",
+    ),
+]
+
+AUDIT_SCORES = [87.0, 87.5, 88.5, 89.0, 90.0, 91.0, 91.5, 92.5, 93.5, 94.0, 95.0, 96.0]
+
+
+def _audit_counts(rng: random.Random, accuracy: float, episodes: int) -> dict:
+    counts = {}
+    sizes = {
+        "primary_diagnosis": episodes,
+        "secondary_diagnoses": episodes * 3,
+        "primary_procedure": episodes // 2,
+        "secondary_procedures": episodes // 3,
+    }
+    for measure, audited in sizes.items():
+        spread = {"primary_diagnosis": 2, "primary_procedure": 3}.get(measure, -2)
+        rate = min(0.99, (accuracy + spread + rng.uniform(-0.5, 0.5)) / 100)
+        counts[f"{measure}_audited"] = audited
+        counts[f"{measure}_correct"] = round(audited * rate)
+    return counts
+
+
+@transaction.atomic
+def build_demo_portfolio(owner, today: datetime.date) -> int:
+    """Replace the owner's portfolio with the demo one, ending at `today`."""
+    Evidence.objects.filter(owner=owner).delete()
+    Employment.objects.filter(owner=owner).delete()
+    rng = random.Random(2026)  # noqa: S311 - repeatable demo data
+    specialty = {s.code: s for s in Specialty.objects.all()}
+    case_type = {c.slug: c for c in CaseType.objects.all()}
+    start = today - datetime.timedelta(days=3 * 365)
+
+    Employment.objects.create(
+        owner=owner,
+        employer="Dorset County Hospital NHS Foundation Trust",
+        role="Trainee Clinical Coder",
+        band="Band 3",
+        start_date=start - datetime.timedelta(days=730),
+        end_date=start,
+    )
+    Employment.objects.create(
+        owner=owner,
+        employer="University Hospitals Dorset NHS Foundation Trust",
+        role="Clinical Coder",
+        band="Band 4",
+        start_date=start + datetime.timedelta(days=1),
+    )
+
+    for i, accuracy in enumerate(AUDIT_SCORES):
+        day = start + datetime.timedelta(days=60 + i * 88)
+        episodes = 200 if i % 4 == 3 else 50
+        audit_type = (
+            "dspt" if episodes == 200 else ["internal", "peer", "external"][i % 3]
+        )
+        audit = AccuracyAudit.objects.create(
+            owner=owner,
+            title=f"{'DSPT' if audit_type == 'dspt' else 'Quarterly'} "
+            f"coding audit {day:%B %Y}",
+            date=day,
+            auditor="Approved clinical coding auditor",
+            audit_type=audit_type,
+            episodes_audited=episodes,
+            summary="Errors classified by the national "
+            "methodology; most were secondary diagnosis omissions.",
+            reflection="Reviewed the errors with my team leader and updated my notes.",
+            verification="verified" if i % 2 else "unverified",
+            **_audit_counts(rng, accuracy, episodes),
+        )
+        audit.specialties.set(
+            [specialty[code] for code, _ in rng.sample(SPECIALTIES, 4)]
+        )
+
+    for i, (code, setting) in enumerate(SPECIALTIES):
+        begin = start + datetime.timedelta(days=i * 40)
+        item = SpecialtyExperience.objects.create(
+            owner=owner,
+            title=f"{specialty[code].name} coding",
+            specialty=specialty[code],
+            setting=setting,
+            date=begin,
+            end_date=None if i % 3 else begin + datetime.timedelta(days=300),
+            episodes_coded=rng.randrange(300, 2500, 50),
+            summary=f"Coded {specialty[code].name.lower()} episodes from case notes "
+            "and discharge summaries.",
+        )
+        item.specialties.set([specialty[code]])
+
+    for i, (title, code, types, icd, opcs, narrative) in enumerate(CASES):
+        case = ComplexCase.objects.create(
+            owner=owner,
+            title=title,
+            specialty=specialty[code],
+            date=start + datetime.timedelta(days=30 + i * 52),
+            icd10_codes=icd,
+            opcs4_codes=opcs,
+            summary=narrative,
+            standards_applied="National Clinical Coding Standards ICD-10 5th Edition "
+            "and OPCS-4.10 reference books.",
+            reflection="Checked sequencing and comorbidities against the standards.",
+        )
+        case.case_types.set([case_type[t] for t in types])
+        case.specialties.set([specialty[code]])
+
+    contributions = [
+        (
+            "mentoring",
+            "Mentored two trainee coders",
+            "Both reached 90% in their first internal audit.",
+        ),
+        (
+            "mentoring",
+            "Buddy for a new starter",
+            "New starter signed off for independent coding after six months.",
+        ),
+        (
+            "audit",
+            "Peer audit of the orthopaedic team",
+            "Shared findings at the team meeting; two recurring errors fixed.",
+        ),
+        (
+            "validation",
+            "Comorbidity validation for SHMI",
+            "Captured missing comorbidities before the monthly submission.",
+        ),
+        (
+            "service_improvement",
+            "Real-time coding pilot on the respiratory ward",
+            "Coding completed within 24 hours of discharge for the pilot ward.",
+        ),
+        (
+            "training",
+            "Taught the sepsis standard to the team",
+            "Session feedback rated good or excellent by all attendees.",
+        ),
+        (
+            "cdi",
+            "Discharge summary template with the stroke team",
+            "Documentation of dysphagia and AF improved on audit.",
+        ),
+    ]
+    for i, (kind, title, outcome) in enumerate(contributions):
+        begin = start + datetime.timedelta(days=200 + i * 130)
+        Contribution.objects.create(
+            owner=owner,
+            title=title,
+            contribution_type=kind,
+            date=begin,
+            end_date=begin + datetime.timedelta(days=60),
+            outcome=outcome,
+            summary="Planned and delivered alongside my usual coding work.",
+        )
+
+    cpd = [
+        (
+            "standards_refresher",
+            "Clinical Coding Standards Refresher",
+            "NHS England",
+            Decimal("21"),
+            400,
+        ),
+        (
+            "specialty_workshop",
+            "Cardiology coding workshop",
+            "NHS England",
+            Decimal("7"),
+            250,
+        ),
+        (
+            "specialty_workshop",
+            "Oncology coding workshop",
+            "NHS England",
+            Decimal("7"),
+            520,
+        ),
+        (
+            "elearning",
+            "ICD-10 5th Edition update e-learning",
+            "NHS England",
+            Decimal("3"),
+            700,
+        ),
+        (
+            "conference",
+            "Regional clinical coding network meeting",
+            "Coding network",
+            Decimal("4"),
+            880,
+        ),
+        (
+            "elearning",
+            "Data Security Awareness",
+            "NHS e-Learning for Healthcare",
+            Decimal("1.5"),
+            1000,
+        ),
+    ]
+    for cpd_type, title, provider, hours, offset in cpd:
+        CPDActivity.objects.create(
+            owner=owner,
+            title=title,
+            cpd_type=cpd_type,
+            provider=provider,
+            hours=hours,
+            date=start + datetime.timedelta(days=offset),
+            reflection="Applied what I learnt in my next batch of coding.",
+        )
+
+    Qualification.objects.create(
+        owner=owner,
+        title="National Clinical Coding Qualification",
+        qualification_type="acc",
+        awarding_body="IHRIM",
+        date=start + datetime.timedelta(days=150),
+        verification="verified",
+        summary="Passed both papers; Accredited Clinical Coder.",
+    )
+
+    queries = [
+        (
+            "Type of myocardial infarction",
+            "320",
+            "Consultant cardiologist",
+            "codes_changed",
+        ),
+        ("Sepsis or bacteraemia", "300", "Microbiology consultant", "confirmed"),
+        (
+            "Histology not yet reported",
+            "800",
+            "Oncology registrar",
+            "documentation_improved",
+        ),
+        (
+            "Laterality missing from the operation note",
+            "110",
+            "Orthopaedic surgeon",
+            "documentation_improved",
+        ),
+    ]
+    for i, (title, code, to, outcome) in enumerate(queries):
+        query = ClinicalQuery.objects.create(
+            owner=owner,
+            title=title,
+            specialty=specialty[code],
+            query_to=to,
+            date=start + datetime.timedelta(days=120 + i * 230),
+            summary="The documentation was ambiguous about the diagnosis.",
+            resolution="The clinician clarified the record and I updated the coding.",
+            outcome=outcome,
+        )
+        query.specialties.set([specialty[code]])
+
+    for i in range(6):
+        begin = start + datetime.timedelta(days=i * 182)
+        Productivity.objects.create(
+            owner=owner,
+            title=f"Productivity {begin:%b %Y}",
+            date=begin,
+            end_date=begin + datetime.timedelta(days=90),
+            episodes_coded=1800 + i * 120,
+            target_episodes=2000,
+            timeliness_percent=Decimal("92.0") + i,
+        )
+    return Evidence.objects.filter(owner=owner).count()
