@@ -108,29 +108,38 @@ class EvidenceFilterForm(forms.Form):
 
 @coder_required
 def evidence_list(request: HttpRequest) -> HttpResponse:
-    form = EvidenceFilterForm(request.GET or None)
+    query = request.GET.copy()
+    query.pop("page", None)
+    form = EvidenceFilterForm(query or None)
     items = Evidence.objects.for_owner(request.user)
-    if form.is_valid():
+    data = {}
+    if form.is_bound:
+        form.is_valid()
+        # Valid filters apply even when another has an error: cleaned_data keeps
+        # the fields that passed.
         data = form.cleaned_data
-        if data["kind"]:
-            items = items.of_kind(data["kind"])
-        if data["specialty"]:
-            items = items.filter(specialties=data["specialty"])
-        if data["date_from"]:
-            items = items.filter(date__gte=data["date_from"])
-        if data["date_to"]:
-            items = items.filter(date__lte=data["date_to"])
-        if data["sort"] == "oldest":
-            items = items.order_by("date", "id")
+    if data.get("kind"):
+        items = items.of_kind(data["kind"])
+    if data.get("specialty"):
+        items = items.filter(specialties=data["specialty"])
+    if data.get("date_from"):
+        items = items.filter(date__gte=data["date_from"])
+    if data.get("date_to"):
+        items = items.filter(date__lte=data["date_to"])
+    if data.get("sort") == "oldest":
+        items = items.order_by("date", "id")
     page = Paginator(items.prefetch_related("specialties"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "portfolio/evidence_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": bool(query),
+        },
     )
 
 
@@ -270,7 +279,9 @@ def employment_list(request: HttpRequest) -> HttpResponse:
 
 @coder_required
 def employment_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    post = get_object_or_404(Employment, pk=pk, owner=request.user) if pk else None
+    post = None
+    if pk is not None:
+        post = get_object_or_404(Employment, pk=pk, owner=request.user)
     form = EmploymentForm(request.POST or None, instance=post, owner=request.user)
     if form.is_valid():
         form.save()
