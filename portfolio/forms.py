@@ -1,5 +1,7 @@
 """Forms for each kind of evidence, employment and attachments."""
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -12,14 +14,18 @@ from portfolio.models import (
     ComplexCase,
     Contribution,
     CPDActivity,
+    Criterion,
     Employment,
     Evidence,
+    EvidenceLink,
+    PersonSpecification,
     Productivity,
     Qualification,
     Specialty,
     SpecialtyExperience,
 )
 from portfolio.pid import validate_no_identifiers
+from portfolio.rules import clean_rule
 from portfolio.uploads import sniff_content_type
 from portfolio.widgets import DateInput
 
@@ -77,10 +83,8 @@ class EvidenceForm(PortfolioFormMixin, forms.ModelForm):
         for name in ["date", "end_date", "expires_on"]:
             if name in self.fields:
                 self.fields[name].widget = DateInput()
-                if not self.fields[name].help_text:
-                    self.fields[name].help_text = DATE_HINT
-        if "date" in self.fields and "end_date" not in self.fields:
-            self.fields["date"].help_text = DATE_HINT
+                own_hint = getattr(self.Meta, "help_texts", {}).get(name)
+                self.fields[name].help_text = own_hint or DATE_HINT
         for field in self.fields.values():
             if isinstance(field, forms.IntegerField | forms.DecimalField):
                 field.widget.attrs.setdefault("class", "nhsuk-input--width-5")
@@ -363,3 +367,130 @@ class AttachmentForm(PortfolioFormMixin, forms.ModelForm):
         self.instance.sha256 = Attachment.digest(upload.read())
         upload.seek(0)
         return upload
+
+
+class LinkFromEvidenceForm(PortfolioFormMixin, forms.Form):
+    """Map one item of evidence to a criterion of a spec, with a rationale."""
+
+    criterion = forms.ModelChoiceField(
+        queryset=Criterion.objects.none(), label="Criterion"
+    )
+    rationale = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A sentence on how this evidence meets the criterion.",
+    )
+
+    def __init__(self, *args, evidence: Evidence, spec: PersonSpecification, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evidence = evidence
+        self.fields["criterion"].queryset = spec.criteria.exclude(
+            links__evidence=evidence
+        )
+        self.fields["criterion"].label_from_instance = criterion_label
+
+    def save(self) -> EvidenceLink:
+        return EvidenceLink.objects.create(
+            evidence=self.evidence,
+            criterion=self.cleaned_data["criterion"],
+            rationale=self.cleaned_data["rationale"],
+        )
+
+
+class LinkFromCriterionForm(PortfolioFormMixin, forms.Form):
+    """Add an item of the coder's evidence behind one criterion, with a rationale."""
+
+    evidence = forms.ModelChoiceField(
+        queryset=Evidence.objects.none(), label="Evidence"
+    )
+    rationale = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A sentence on how this evidence meets the criterion.",
+    )
+
+    def __init__(self, *args, criterion: Criterion, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criterion = criterion
+        self.fields["evidence"].queryset = (
+            Evidence.objects.for_owner(owner)
+            .exclude(links__criterion=criterion)
+            .order_by("kind", "-date")
+        )
+        self.fields["evidence"].label_from_instance = lambda item: (
+            f"{item.get_kind_display()}: {item.title} ({item.date:%-d %b %Y})"
+        )
+
+    def save(self) -> EvidenceLink:
+        return EvidenceLink.objects.create(
+            evidence=self.cleaned_data["evidence"],
+            criterion=self.criterion,
+            rationale=self.cleaned_data["rationale"],
+        )
+
+
+def criterion_label(criterion: Criterion) -> str:
+    return (
+        f"{criterion.get_category_display()}, {criterion.get_requirement_display()}"
+        f"{' (portfolio route)' if criterion.route else ''}: {criterion.text}"
+    )
+
+
+class SpecificationForm(PortfolioFormMixin, forms.ModelForm):
+    class Meta:
+        model = PersonSpecification
+        fields = ["title", "band", "source"]
+
+
+class CriterionForm(PortfolioFormMixin, forms.ModelForm):
+    rule = forms.CharField(
+        label="Rule (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text='JSON, for example {"kind": "experience_years", "years": 3}. '
+        "Kinds: accuracy, experience_years, holds_acc, specialty_count, item_count, "
+        "refresher_within.",
+    )
+
+    class Meta:
+        model = Criterion
+        fields = ["category", "requirement", "route", "text", "order"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.rule:
+            self.initial["rule"] = json.dumps(self.instance.rule)
+
+    def clean_rule(self) -> dict | None:
+        text = self.cleaned_data["rule"].strip()
+        if not text:
+            return None
+        try:
+            rule = json.loads(text)
+        except ValueError:
+            raise ValidationError("The rule must be JSON, like the example.") from None
+        if not isinstance(rule, dict) or "kind" not in rule:
+            raise ValidationError('The rule must be a JSON object with a "kind".')
+        params = {k: v for k, v in rule.items() if k != "kind"}
+        return {"kind": rule["kind"], **clean_rule(rule["kind"], params)}
+
+    def save(self, commit: bool = True) -> Criterion:
+        rule = self.cleaned_data.get("rule")
+        self.instance.rule_kind = rule["kind"] if rule else ""
+        self.instance.rule_params = (
+            {k: v for k, v in rule.items() if k != "kind"} if rule else {}
+        )
+        return super().save(commit=commit)
+
+
+CriterionFormSet = forms.inlineformset_factory(
+    PersonSpecification, Criterion, form=CriterionForm, extra=2, can_delete=True
+)
+
+
+class SpecUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Specification file (.json)",
+        help_text="A file exported from Coderfolio, or written in the same format.",
+    )

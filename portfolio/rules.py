@@ -1,0 +1,391 @@
+"""Rules of person specifications, evaluated from a coder's evidence; coverage.
+
+A rule is data: a kind and its parameters (see `Criterion.RuleKind`). Each evaluation
+says why, e.g. "92.4% over 4 audits since 2025-11-25: met (needs 90% over 2)".
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+
+from portfolio import metrics
+from portfolio.models import (
+    AUDIT_MEASURES,
+    KIND_MODELS,
+    CaseType,
+    Contribution,
+    Criterion,
+    Evidence,
+    EvidenceLink,
+    PersonSpecification,
+    Qualification,
+)
+
+RuleKind = Criterion.RuleKind
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    met: bool
+    reason: str
+
+
+# Each kind's parameters: name -> (type, default). A default of None means required.
+RULE_PARAMETERS: dict[str, dict[str, tuple[type, object]]] = {
+    RuleKind.ACCURACY: {
+        "window_months": (int, 12),
+        "threshold": (float, 90),
+        "min_audits": (int, 2),
+        "measures": (list, [key for key, _ in AUDIT_MEASURES]),
+    },
+    RuleKind.EXPERIENCE_YEARS: {"years": (float, None)},
+    RuleKind.HOLDS_ACC: {},
+    RuleKind.SPECIALTY_COUNT: {"min": (int, None)},
+    RuleKind.ITEM_COUNT: {
+        "item_kind": (str, None),
+        "min": (int, 1),
+        "case_type": (str, ""),
+        "contribution_types": (list, []),
+    },
+    RuleKind.REFRESHER_WITHIN: {"years": (int, 3)},
+}
+
+
+def clean_rule(kind: str, params: dict) -> dict:
+    """The rule's parameters, checked, with defaults; ValidationError if wrong."""
+    if kind not in RULE_PARAMETERS:
+        known = ", ".join(RULE_PARAMETERS)
+        raise ValidationError(f"Unknown rule kind {kind!r}: use one of {known}.")
+    expected = RULE_PARAMETERS[kind]
+    unknown = set(params) - set(expected)
+    if unknown:
+        raise ValidationError(
+            f"Rule {kind!r} does not take {', '.join(sorted(unknown))}; it takes "
+            f"{', '.join(expected) or 'no parameters'}."
+        )
+    cleaned = {}
+    for name, (kind_of, default) in expected.items():
+        if name not in params:
+            if default is None:
+                raise ValidationError(f"Rule {kind!r} needs the parameter {name!r}.")
+            cleaned[name] = default
+            continue
+        value = params[name]
+        if (
+            kind_of is float
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+        ):
+            value = float(value)
+        if not isinstance(value, kind_of) or isinstance(value, bool):
+            raise ValidationError(
+                f"Rule {kind!r}: {name!r} must be {kind_of.__name__}, not {value!r}."
+            )
+        if isinstance(value, int | float) and value < 0:
+            raise ValidationError(f"Rule {kind!r}: {name!r} must not be negative.")
+        cleaned[name] = value
+    if kind == RuleKind.ACCURACY:
+        measures = dict(AUDIT_MEASURES)
+        bad = [m for m in cleaned["measures"] if m not in measures]
+        if bad or not cleaned["measures"]:
+            raise ValidationError(
+                f"Rule 'accuracy': measures must be some of {', '.join(measures)}."
+            )
+        if not 0 < cleaned["threshold"] <= 100:
+            raise ValidationError("Rule 'accuracy': threshold must be a percentage.")
+    if kind == RuleKind.ITEM_COUNT:
+        if cleaned["item_kind"] not in Evidence.Kind.values:
+            raise ValidationError(
+                f"Rule 'item_count': item_kind must be one of "
+                f"{', '.join(Evidence.Kind.values)}."
+            )
+        bad = set(cleaned["contribution_types"]) - set(
+            Contribution.ContributionType.values
+        )
+        if bad:
+            raise ValidationError(
+                "Rule 'item_count': unknown contribution types "
+                f"{', '.join(sorted(bad))}."
+            )
+    return cleaned
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+class PortfolioFacts:
+    """What the rules need to know about one coder, each fact fetched once, lazily."""
+
+    def __init__(self, owner, today: datetime.date) -> None:
+        self.owner = owner
+        self.today = today
+        self._accuracy: dict[tuple, metrics.Accuracy] = {}
+
+    def accuracy(self, months: int, measures: list[str]) -> metrics.Accuracy:
+        key = (months, tuple(measures))
+        if key not in self._accuracy:
+            since = metrics.months_before(self.today, months)
+            self._accuracy[key] = metrics.weighted_accuracy(self.owner, since, measures)
+        return self._accuracy[key]
+
+    @cached_property
+    def years(self) -> Decimal:
+        return metrics.years_of_experience(self.owner, self.today)
+
+    @cached_property
+    def acc_awarded(self) -> datetime.date | None:
+        acc = (
+            Qualification.objects.filter(
+                owner=self.owner, qualification_type=Qualification.QualificationType.ACC
+            )
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=self.today))
+            .order_by("date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        return acc
+
+    @cached_property
+    def specialty_count(self) -> int:
+        return (
+            Evidence.objects.filter(owner=self.owner)
+            .values("specialties")
+            .exclude(specialties=None)
+            .distinct()
+            .count()
+        )
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """Items per kind, per case type ("case:<slug>") and per contribution type
+        ("contribution:<type>"), in two queries."""
+        items = Evidence.objects.filter(owner=self.owner)
+        counts: dict[str, int] = dict(
+            items.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
+        )
+        by_type = (
+            items.filter(kind=Evidence.Kind.CONTRIBUTION)
+            .values_list("contribution__contribution_type")
+            .annotate(n=Count("pk"))
+        )
+        for contribution_type, n in by_type:
+            counts[f"contribution:{contribution_type}"] = n
+        by_case = (
+            CaseType.objects.filter(cases__owner=self.owner)
+            .annotate(n=Count("cases", distinct=True))
+            .values_list("slug", "n")
+        )
+        for slug, n in by_case:
+            counts[f"case:{slug}"] = n
+        return counts
+
+    @cached_property
+    def last_refresher(self) -> datetime.date | None:
+        return metrics.last_standards_refresher(self.owner)
+
+
+def evaluate(kind: str, params: dict, facts: PortfolioFacts) -> RuleResult:
+    """Evaluate one rule for the coder the facts describe; the result says why."""
+    p = clean_rule(kind, params)
+    if kind == RuleKind.ACCURACY:
+        accuracy = facts.accuracy(p["window_months"], p["measures"])
+        since = metrics.months_before(facts.today, p["window_months"])
+        needs = f"needs {_number(p['threshold'])}% over {p['min_audits']}"
+        audits = f"{accuracy.audits} audit{'s' if accuracy.audits != 1 else ''}"
+        if accuracy.percent is None:
+            return RuleResult(
+                False, f"No audited codes since {since}: not met ({needs})"
+            )
+        met = accuracy.percent >= Decimal(str(p["threshold"])) and (
+            accuracy.audits >= p["min_audits"]
+        )
+        return RuleResult(
+            met,
+            f"{accuracy.percent}% over {audits} since {since}: "
+            f"{'met' if met else 'not met'} ({needs})",
+        )
+    if kind == RuleKind.EXPERIENCE_YEARS:
+        met = facts.years >= Decimal(str(p["years"]))
+        return RuleResult(
+            met,
+            f"{facts.years} years of coding experience: "
+            f"{'met' if met else 'not met'} (needs {_number(p['years'])})",
+        )
+    if kind == RuleKind.HOLDS_ACC:
+        if facts.acc_awarded:
+            return RuleResult(True, f"ACC held since {facts.acc_awarded}: met")
+        return RuleResult(False, "No ACC (NCCQ) qualification recorded: not met")
+    if kind == RuleKind.SPECIALTY_COUNT:
+        met = facts.specialty_count >= p["min"]
+        return RuleResult(
+            met,
+            f"{facts.specialty_count} specialties with evidence: "
+            f"{'met' if met else 'not met'} (needs {p['min']})",
+        )
+    if kind == RuleKind.ITEM_COUNT:
+        if p["case_type"]:
+            n = facts.counts.get(f"case:{p['case_type']}", 0)
+        elif p["contribution_types"]:
+            n = sum(
+                facts.counts.get(f"contribution:{t}", 0)
+                for t in p["contribution_types"]
+            )
+        else:
+            n = facts.counts.get(p["item_kind"], 0)
+        meta = KIND_MODELS[p["item_kind"]]._meta
+        label = str(meta.verbose_name if n == 1 else meta.verbose_name_plural)
+        if p["case_type"]:
+            label = f"{p['case_type'].replace('_', '-')} {label}"
+        if p["contribution_types"]:
+            names = [
+                Contribution.ContributionType(t).label.lower()
+                for t in p["contribution_types"]
+            ]
+            label = f"{label} ({', '.join(names)})"
+        met = n >= p["min"]
+        return RuleResult(
+            met,
+            f"{n} {label}: {'met' if met else 'not met'} (needs {p['min']})",
+        )
+    if kind == RuleKind.REFRESHER_WITHIN:
+        last = facts.last_refresher
+        if last is None:
+            return RuleResult(False, "No Standards Refresher recorded: not met")
+        due = metrics.add_years(last, p["years"])
+        met = due >= facts.today
+        return RuleResult(
+            met,
+            f"Standards Refresher on {last}: "
+            f"{'met' if met else 'not met'} (within {p['years']} years)",
+        )
+    raise AssertionError(f"unhandled rule kind {kind}")
+
+
+MISSING, EVIDENCED, VERIFIED = "missing", "evidenced", "verified"
+STATUS_LABELS = {MISSING: "Missing", EVIDENCED: "Evidenced", VERIFIED: "Verified"}
+
+
+@dataclass
+class CriterionCoverage:
+    criterion: Criterion
+    links: list[EvidenceLink]
+    rule_result: RuleResult | None
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class Coverage:
+    specification: PersonSpecification
+    rows: list[CriterionCoverage]
+    totals: dict[str, int] = field(default_factory=dict)
+    by_category: list[dict] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[CriterionCoverage]:
+        """Essential criteria with nothing behind them yet."""
+        return [
+            row
+            for row in self.rows
+            if row.status == MISSING
+            and row.criterion.requirement == Criterion.Requirement.ESSENTIAL
+        ]
+
+
+def coverage(spec: PersonSpecification, facts: PortfolioFacts) -> Coverage:
+    """Each criterion's status for the coder: missing, evidenced (linked or rule met)
+    or verified (linked evidence confirmed). Queries do not grow with the evidence."""
+    criteria = list(spec.criteria.all())
+    links_by_criterion: dict[int, list[EvidenceLink]] = {c.pk: [] for c in criteria}
+    for link in EvidenceLink.objects.filter(
+        criterion__specification=spec, evidence__owner=facts.owner
+    ).select_related("evidence"):
+        links_by_criterion[link.criterion_id].append(link)
+    rows = []
+    for criterion in criteria:
+        links = links_by_criterion[criterion.pk]
+        result = (
+            evaluate(criterion.rule_kind, criterion.rule_params, facts)
+            if criterion.rule_kind
+            else None
+        )
+        if any(
+            link.evidence.verification == Evidence.Verification.VERIFIED
+            for link in links
+        ):
+            status = VERIFIED
+        elif links or (result and result.met):
+            status = EVIDENCED
+        else:
+            status = MISSING
+        rows.append(CriterionCoverage(criterion, links, result, status))
+    report = Coverage(spec, rows)
+    report.totals = {status: 0 for status in STATUS_LABELS}
+    for row in rows:
+        report.totals[row.status] += 1
+    for category, label in Criterion.Category.choices:
+        in_category = [row for row in rows if row.criterion.category == category]
+        report.by_category.append(
+            {
+                "category": category,
+                "label": label,
+                "rows": in_category,
+                "totals": {
+                    status: sum(1 for row in in_category if row.status == status)
+                    for status in STATUS_LABELS
+                },
+            }
+        )
+    return report
+
+
+@dataclass
+class RouteCheck:
+    route: str | None  # "acc", "portfolio" or None (not yet)
+    reasons: list[str]
+
+    @property
+    def label(self) -> str:
+        return {
+            "acc": "ACC route",
+            "portfolio": "Portfolio route",
+            None: "Not yet eligible",
+        }[self.route]
+
+
+def route_check(report: Coverage, facts: PortfolioFacts) -> RouteCheck:
+    """Which application route the coder qualifies by, and why."""
+    acc = evaluate(RuleKind.HOLDS_ACC, {}, facts)
+    if acc.met:
+        return RouteCheck("acc", [acc.reason])
+    route_rows = [
+        row for row in report.rows if row.criterion.route == Criterion.Route.PORTFOLIO
+    ] or [
+        row
+        for row in report.rows
+        if row.criterion.requirement == Criterion.Requirement.ESSENTIAL
+        and row.criterion.rule_kind != RuleKind.HOLDS_ACC
+    ]
+    unmet = [row for row in route_rows if row.status == MISSING]
+    if route_rows and not unmet:
+        return RouteCheck(
+            "portfolio",
+            [acc.reason]
+            + [
+                f"{row.criterion.text}: {row.status_label.lower()}"
+                for row in route_rows
+            ],
+        )
+    reasons = [acc.reason]
+    for row in unmet:
+        why = row.rule_result.reason if row.rule_result else "no evidence linked"
+        reasons.append(f"{row.criterion.text}: {why}")
+    return RouteCheck(None, reasons)

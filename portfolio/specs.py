@@ -1,0 +1,196 @@
+"""Person specifications as JSON, so a trust can share its spec with another."""
+
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from accounts.models import Organisation
+from portfolio.models import Criterion, PersonSpecification
+from portfolio.rules import clean_rule
+
+FORMAT = "coderfolio-person-specification"
+
+
+class SpecImportError(Exception):
+    """A spec file that cannot be imported; the message names the problem."""
+
+
+def spec_to_dict(spec: PersonSpecification) -> dict:
+    """The spec in the shareable JSON format (see the README)."""
+    return {
+        "format": FORMAT,
+        "title": spec.title,
+        "organisation": spec.organisation.name,
+        "band": spec.band,
+        "version": spec.version,
+        "slug": spec.slug,
+        "source": spec.source,
+        "criteria": [
+            {
+                "category": c.category,
+                "requirement": c.requirement,
+                "text": c.text,
+                "order": c.order,
+                "rule": c.rule,
+                **({"route": c.route} if c.route else {}),
+            }
+            for c in spec.criteria.all()
+        ],
+    }
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def loads(text: str | bytes) -> dict:
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SpecImportError(f"The file is not valid JSON: {error}.") from None
+    if not isinstance(data, dict):
+        raise SpecImportError("The file must hold one JSON object, the specification.")
+    return data
+
+
+def _text(data: dict, key: str, where: str, required: bool = True) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise SpecImportError(f"{where}: {key!r} must be a non-empty string.")
+    return value.strip()
+
+
+def _criterion(raw: Any, number: int) -> Criterion:
+    where = f"Criterion {number}"
+    if not isinstance(raw, dict):
+        raise SpecImportError(f"{where} must be an object.")
+    missing = {"category", "requirement", "text", "order", "rule"} - set(raw)
+    if missing:
+        raise SpecImportError(f"{where} lacks {', '.join(sorted(missing))}.")
+    unknown = set(raw) - {"category", "requirement", "text", "order", "rule", "route"}
+    if unknown:
+        raise SpecImportError(
+            f"{where} has unknown keys: {', '.join(sorted(unknown))}."
+        )
+    choices = {
+        "category": Criterion.Category.values,
+        "requirement": Criterion.Requirement.values,
+        "route": Criterion.Route.values,
+    }
+    for key, allowed in choices.items():
+        if raw.get(key, "") not in allowed:
+            raise SpecImportError(
+                f"{where}: {key} {raw.get(key)!r} is not one of "
+                f"{', '.join(repr(a) for a in allowed if a)}."
+            )
+    if not isinstance(raw["order"], int) or isinstance(raw["order"], bool):
+        raise SpecImportError(f"{where}: order must be a whole number.")
+    rule_kind, rule_params = "", {}
+    if raw["rule"] is not None:
+        if not isinstance(raw["rule"], dict) or "kind" not in raw["rule"]:
+            raise SpecImportError(
+                f"{where}: rule must be null or an object with a kind."
+            )
+        params = {k: v for k, v in raw["rule"].items() if k != "kind"}
+        try:
+            rule_params = clean_rule(raw["rule"]["kind"], params)
+        except ValidationError as error:
+            raise SpecImportError(f"{where}: {' '.join(error.messages)}") from None
+        rule_kind = raw["rule"]["kind"]
+    return Criterion(
+        category=raw["category"],
+        requirement=raw["requirement"],
+        route=raw.get("route", ""),
+        text=_text(raw, "text", where),
+        order=raw["order"],
+        rule_kind=rule_kind,
+        rule_params=rule_params,
+    )
+
+
+def unique_slug(base: str) -> str:
+    slug = slugify(base)[:110] or "specification"
+    candidate, n = slug, 2
+    while PersonSpecification.objects.filter(slug=candidate).exists():
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
+
+
+@transaction.atomic
+def import_spec(
+    data: dict, organisation: Organisation | None = None
+) -> PersonSpecification:
+    """Create a spec from the JSON format. With `organisation`, the spec becomes that
+    organisation's (a trust adopting another's spec); otherwise the file names it."""
+    if data.get("format", FORMAT) != FORMAT:
+        raise SpecImportError(
+            f"This is not a person specification file (format {data.get('format')!r})."
+        )
+    missing = {"title", "organisation", "band", "version", "criteria"} - set(data)
+    if missing:
+        raise SpecImportError(f"The specification lacks {', '.join(sorted(missing))}.")
+    title = _text(data, "title", "The specification")
+    band = _text(data, "band", "The specification", required=False)
+    source = _text(data, "source", "The specification", required=False)
+    version = data["version"]
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SpecImportError(
+            "The specification's version must be a whole number, 1 or more."
+        )
+    if organisation is None:
+        name = _text(data, "organisation", "The specification")
+        organisation = Organisation.objects.filter(name=name).first()
+        if organisation is None:
+            raise SpecImportError(
+                f"No organisation is called {name!r}: add it in the admin first, "
+                "or import the spec for another organisation."
+            )
+    if not isinstance(data["criteria"], list) or not data["criteria"]:
+        raise SpecImportError(
+            "The specification must have a non-empty list of criteria."
+        )
+    criteria = [_criterion(raw, n) for n, raw in enumerate(data["criteria"], start=1)]
+    if PersonSpecification.objects.filter(
+        organisation=organisation, title=title, version=version
+    ).exists():
+        raise SpecImportError(
+            f"{organisation} already has version {version} of {title!r}: "
+            "give the file a higher version."
+        )
+    wanted = data.get("slug")
+    if isinstance(wanted, str) and wanted and slugify(wanted) == wanted:
+        slug = unique_slug(wanted)
+    else:
+        slug = unique_slug(f"{title} v{version}")
+    spec = PersonSpecification.objects.create(
+        organisation=organisation,
+        title=title,
+        band=band,
+        source=source,
+        version=version,
+        slug=slug,
+    )
+    for criterion in criteria:
+        criterion.specification = spec
+    Criterion.objects.bulk_create(criteria)
+    return spec
+
+
+@transaction.atomic
+def copy_to_new_version(spec: PersonSpecification) -> PersonSpecification:
+    """A new, editable version of a spec, criteria and rules included."""
+    latest = (
+        PersonSpecification.objects.filter(
+            organisation=spec.organisation, title=spec.title
+        )
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    data = spec_to_dict(spec)
+    data["version"] = latest + 1
+    data.pop("slug")
+    return import_spec(data, organisation=spec.organisation)
