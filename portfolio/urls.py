@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio import views
+from portfolio import portability_views, views
 
 app_name = "portfolio"
 
@@ -21,6 +21,8 @@ urlpatterns = [
         views.attachment_delete,
         name="attachment_delete",
     ),
+    path("export/", portability_views.export_download, name="export"),
+    path("import/", portability_views.import_upload, name="import"),
     path("employment/", views.employment_list, name="employment_list"),
     path("employment/add/", views.employment_form, name="employment_add"),
     path("employment/<int:pk>/edit/", views.employment_form, name="employment_edit"),

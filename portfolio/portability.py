@@ -1,0 +1,589 @@
+"""Data portability: the whole portfolio as versioned JSON, out and back in.
+
+The document (format "coderfolio-portfolio", version 1)::
+
+    {"format": "coderfolio-portfolio", "version": 1,
+     "exported_at": "2026-11-25T15:00:00+00:00",
+     "owner": {"email": "...", "full_name": "..."},
+     "employment": [{"employer": ..., "role": ..., "band": ..., "start_date": ...,
+                     "end_date": ..., "is_coding_role": ...}],
+     "evidence": [{"kind": "audit", "title": ..., "date": "2026-09-01", ...,
+                   "specialties": ["100"], <the kind's own fields>,
+                   "created_at": ..., "attachments": [{"name", "content_type",
+                   "sha256", "size", "data" (base64)}]}]}
+
+Fields come from each model's ``_meta``, so a field added to a kind travels without
+changes here (but a new field changes the format: bump VERSION). Specialties travel
+by treatment function code and case types by slug, never by database id. Import
+checks the whole document before it writes anything, then writes it in one
+transaction.
+"""
+
+import base64
+import binascii
+import datetime
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils import timezone
+
+from portfolio.codes import normalise_icd10, normalise_opcs4
+from portfolio.models import (
+    KIND_MODELS,
+    Attachment,
+    CaseType,
+    Employment,
+    Evidence,
+    Specialty,
+)
+from portfolio.pid import describe_findings, find_identifiers
+from portfolio.uploads import sniff_content_type
+
+FORMAT = "coderfolio-portfolio"
+VERSION = 1
+
+TOP_KEYS = ["format", "version", "exported_at", "owner", "employment", "evidence"]
+OWNER_KEYS = ["email", "full_name"]
+ATTACHMENT_KEYS = ["name", "content_type", "sha256", "size", "data"]
+
+# Reference data travels by its natural key, which is the same on every server.
+NATURAL_KEYS: dict[type[models.Model], str] = {Specialty: "code", CaseType: "slug"}
+# Code lists are stored normalised; anything else would break their display.
+CODE_NORMALISERS = {"icd10_codes": normalise_icd10, "opcs4_codes": normalise_opcs4}
+
+# Database bookkeeping, or written by import itself: never read from the file.
+_EVIDENCE_SKIPPED = {"id", "owner", "kind", "created_at", "updated_at"}
+_EMPLOYMENT_SKIPPED = {"id", "owner"}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EXAMPLE_TIME = "2026-09-01T09:30:00+00:00"
+# Problems listed in one error message; the rest are counted.
+_MAX_PROBLEMS_SHOWN = 20
+
+
+class PortfolioImportError(Exception):
+    """The file cannot be imported; the message says why, without echoing any PID."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    evidence: int
+    employment: int
+    attachments: int
+
+    def __str__(self) -> str:
+        return (
+            f"{_count(self.evidence, 'evidence item')}, "
+            f"{_count(self.employment, 'employment post')} and "
+            f"{_count(self.attachments, 'attachment')}"
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# --- Which fields travel --------------------------------------------------------
+
+
+def _common_fields() -> list[models.Field]:
+    """Evidence's own fields, in declaration order, then its many-to-many fields."""
+    meta = Evidence._meta
+    return [
+        *[f for f in meta.concrete_fields if f.name not in _EVIDENCE_SKIPPED],
+        *meta.local_many_to_many,
+    ]
+
+
+def _kind_fields(model: type[Evidence]) -> list[models.Field]:
+    """The fields a kind adds to Evidence (not its pointer to the Evidence row)."""
+    meta = model._meta
+    return [
+        *[f for f in meta.local_concrete_fields if not f.primary_key],
+        *meta.local_many_to_many,
+    ]
+
+
+def _evidence_fields(model: type[Evidence]) -> list[models.Field]:
+    return _common_fields() + _kind_fields(model)
+
+
+def _employment_fields() -> list[models.Field]:
+    return [
+        f for f in Employment._meta.concrete_fields if f.name not in _EMPLOYMENT_SKIPPED
+    ]
+
+
+def _evidence_keys(model: type[Evidence]) -> list[str]:
+    return [
+        "kind",
+        *[f.name for f in _evidence_fields(model)],
+        "created_at",
+        "attachments",
+    ]
+
+
+# --- Export ---------------------------------------------------------------------
+
+
+def export_portfolio(owner) -> dict:
+    """The owner's whole portfolio as a JSON-ready dict (attachments included)."""
+    items = (
+        Evidence.objects.for_owner(owner)
+        .with_details()
+        .prefetch_related(
+            "specialties",
+            "attachments",
+            # Each kind's specialty and case types: one query per relation.
+            *[
+                f"{model._meta.model_name}__{f.name}"
+                for model in KIND_MODELS.values()
+                for f in _kind_fields(model)
+                if f.is_relation
+            ],
+        )
+        .order_by("date", "created_at", "title", "id")
+    )
+    posts = Employment.objects.filter(owner=owner).order_by("start_date", "id")
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "owner": {"email": owner.email, "full_name": owner.full_name},
+        "employment": [
+            {f.name: _dump_value(f, post) for f in _employment_fields()}
+            for post in posts
+        ],
+        "evidence": [_dump_item(item) for item in items],
+    }
+
+
+def _dump_item(item: Evidence) -> dict:
+    details = item.details
+    data: dict[str, Any] = {"kind": item.kind}
+    for f in _common_fields():
+        data[f.name] = _dump_value(f, item)
+    for f in _kind_fields(type(details)):
+        data[f.name] = _dump_value(f, details)
+    data["created_at"] = item.created_at.isoformat()
+    data["attachments"] = [_dump_attachment(a) for a in item.attachments.all()]
+    return data
+
+
+def _dump_value(f: models.Field, obj: models.Model) -> Any:
+    if f.many_to_many:
+        key = NATURAL_KEYS[f.related_model]
+        return sorted(getattr(related, key) for related in getattr(obj, f.name).all())
+    if f.many_to_one:
+        related = getattr(obj, f.name)
+        return (
+            None if related is None else getattr(related, NATURAL_KEYS[type(related)])
+        )
+    value = getattr(obj, f.attname)
+    if value is None:
+        return None
+    if isinstance(f, models.DateField):  # DateTimeField included
+        return value.isoformat()
+    if isinstance(f, models.DecimalField):
+        return str(value)
+    if isinstance(f, models.JSONField):
+        return list(value)
+    return value
+
+
+def _dump_attachment(attachment: Attachment) -> dict:
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    return {
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "sha256": attachment.sha256,
+        "size": attachment.size,
+        "data": base64.b64encode(content).decode("ascii"),
+    }
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)
+
+
+def loads(text: str | bytes) -> dict:
+    """Parse a portfolio file; anything but a JSON object is refused."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8
+        raise PortfolioImportError(f"The file is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise PortfolioImportError(
+            "The file is not valid JSON: it must hold one JSON object, "
+            "a Coderfolio portfolio."
+        )
+    return data
+
+
+# --- Import: checking the document ------------------------------------------------
+
+
+class _Invalid(Exception):
+    """One value in the file is wrong; the message already says where."""
+
+
+@dataclass
+class _PreparedItem:
+    instance: Evidence
+    many_to_many: dict[str, list[models.Model]]
+    created_at: datetime.datetime
+    attachments: list[tuple[Attachment, bytes]] = field(default_factory=list)
+
+
+@dataclass
+class _Plan:
+    employment: list[Employment] = field(default_factory=list)
+    evidence: list[_PreparedItem] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _safe(value: object) -> str:
+    """The value quoted, unless it is long or could be a patient identifier."""
+    text = str(value)
+    if len(text) > 40 or find_identifiers(text):
+        return "the value given"
+    return f'"{text}"'
+
+
+def _check_pid(where: str, key: str, value: str) -> None:
+    findings = find_identifiers(value)
+    if findings:
+        # describe_findings says what and where, never the identifier itself.
+        raise _Invalid(
+            f"{where}, {key}: " + " ".join(describe_findings(value, findings))
+        )
+
+
+def _parse_date(where: str, key: str, raw: object) -> datetime.date:
+    if not isinstance(raw, str) or not _ISO_DATE.fullmatch(raw):
+        raise _Invalid(f"{where}, {key}: expected a date like 2026-09-01.")
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise _Invalid(f"{where}, {key}: {_safe(raw)} is not a real date.") from None
+
+
+def _parse_datetime(where: str, key: str, raw: object) -> datetime.datetime:
+    if isinstance(raw, str):
+        try:
+            value = datetime.datetime.fromisoformat(raw)
+        except ValueError:
+            pass
+        else:
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value)
+            return value
+    raise _Invalid(f"{where}, {key}: expected a date and time like {_EXAMPLE_TIME}.")
+
+
+def _parse_value(
+    f: models.Field, raw: object, where: str, references: dict[type, dict]
+) -> Any:
+    """The Python value of one field, from its JSON form; _Invalid if it is wrong."""
+    key = f.name
+    if f.many_to_many:
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            raise _Invalid(f"{where}, {key}: expected a list of text values.")
+        known = references[f.related_model]
+        unknown = [v for v in raw if v not in known]
+        if unknown:
+            raise _Invalid(
+                f"{where}, {key}: unknown {f.related_model._meta.verbose_name} "
+                f"{NATURAL_KEYS[f.related_model]} {_safe(unknown[0])}."
+            )
+        if not raw and not f.blank:
+            raise _Invalid(f"{where}, {key}: give at least one.")
+        return [known[v] for v in dict.fromkeys(raw)]
+    if raw is None:
+        if f.null:
+            return None
+        raise _Invalid(f"{where}, {key}: a value is required.")
+    if f.many_to_one:
+        known = references[f.related_model]
+        if not isinstance(raw, str):
+            raise _Invalid(f"{where}, {key}: expected a code as text.")
+        if raw not in known:
+            raise _Invalid(
+                f"{where}, {key}: unknown {f.related_model._meta.verbose_name} "
+                f"{NATURAL_KEYS[f.related_model]} {_safe(raw)}."
+            )
+        return known[raw]
+    if isinstance(f, models.DateTimeField):
+        return _parse_datetime(where, key, raw)
+    if isinstance(f, models.DateField):
+        return _parse_date(where, key, raw)
+    if isinstance(f, models.BooleanField):
+        if not isinstance(raw, bool):
+            raise _Invalid(f"{where}, {key}: expected true or false.")
+        return raw
+    if isinstance(f, models.IntegerField):
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            raise _Invalid(f"{where}, {key}: expected a whole number.")
+        return raw
+    if isinstance(f, models.DecimalField):
+        try:
+            value = Decimal(raw) if isinstance(raw, str | int) else None
+        except InvalidOperation:
+            value = None
+        if value is None or isinstance(raw, bool) or not value.is_finite():
+            raise _Invalid(f'{where}, {key}: expected a number as text, like "3.5".')
+        return value
+    if isinstance(f, models.JSONField):
+        return _parse_codes(f, raw, where)
+    if isinstance(f, models.CharField | models.TextField):
+        if not isinstance(raw, str):
+            raise _Invalid(f"{where}, {key}: expected text.")
+        _check_pid(where, key, raw)
+        return raw
+    raise NotImplementedError(f"No import rule for {f!r}")  # a new kind of field
+
+
+def _parse_codes(f: models.Field, raw: object, where: str) -> list[str]:
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise _Invalid(f"{where}, {f.name}: expected a list of codes as text.")
+    normalise = CODE_NORMALISERS[f.name]
+    for code in raw:
+        try:
+            stored = normalise(code)
+        except ValidationError:
+            stored = None
+        if stored != code:
+            raise _Invalid(
+                f"{where}, {f.name}: {_safe(code)} is not a code in its stored form "
+                "(for example I214 or K491)."
+            )
+    return raw
+
+
+def _check_keys(where: str, raw: object, expected: list[str]) -> dict:
+    if not isinstance(raw, dict):
+        raise _Invalid(f"{where}: expected an object.")
+    missing = [k for k in expected if k not in raw]
+    if missing:
+        raise _Invalid(f"{where}: missing {', '.join(missing)}.")
+    extra = [k for k in raw if k not in expected]
+    if extra:
+        names = ", ".join(_safe(k) for k in extra)
+        raise _Invalid(f"{where}: unexpected {names} (not in format version 1).")
+    return raw
+
+
+def _item_label(index: int, raw: object) -> str:
+    """How messages name an item: its number, and its title if that is safe to show."""
+    label = f"evidence item {index}"
+    title = raw.get("title") if isinstance(raw, dict) else None
+    if isinstance(title, str) and title and not find_identifiers(title):
+        shown = title if len(title) <= 60 else title[:57] + "..."
+        label += f' ("{shown}")'
+    return label
+
+
+def _check_header(data: object) -> dict:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise PortfolioImportError(
+            f'This is not a Coderfolio portfolio file: its "format" is not "{FORMAT}".'
+        )
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise PortfolioImportError(
+            'This file has no valid "version" of the Coderfolio portfolio format.'
+        )
+    if version != VERSION:
+        raise PortfolioImportError(
+            f"This file is version {version} of the Coderfolio portfolio format; "
+            f"this server reads version {VERSION}."
+        )
+    try:
+        _check_keys("The file", data, TOP_KEYS)
+        _parse_datetime("The file", "exported_at", data["exported_at"])
+        _check_keys("The file's owner", data["owner"], OWNER_KEYS)
+    except _Invalid as error:
+        raise PortfolioImportError(str(error)) from None
+    for key in ["employment", "evidence"]:
+        if not isinstance(data[key], list):
+            raise PortfolioImportError(f'The file\'s "{key}" must be a list.')
+    return data
+
+
+def _prepare_employment(raw: object, where: str, owner, references: dict) -> Employment:
+    fields = _employment_fields()
+    _check_keys(where, raw, [f.name for f in fields])
+    post = Employment(owner=owner)
+    for f in fields:
+        setattr(post, f.name, _parse_value(f, raw[f.name], where, references))
+    _full_clean(post, where)
+    return post
+
+
+def _prepare_item(raw: object, where: str, owner, references: dict) -> _PreparedItem:
+    if not isinstance(raw, dict):
+        raise _Invalid(f"{where}: expected an object.")
+    if "kind" not in raw:
+        raise _Invalid(f"{where}: missing kind.")
+    kind = raw["kind"]
+    if not isinstance(kind, str) or kind not in KIND_MODELS:
+        raise _Invalid(f"{where}: unknown kind {_safe(kind)}.")
+    model = KIND_MODELS[kind]
+    _check_keys(where, raw, _evidence_keys(model))
+    item = model(owner=owner, kind=kind)
+    many_to_many = {}
+    for f in _evidence_fields(model):
+        value = _parse_value(f, raw[f.name], where, references)
+        if f.many_to_many:
+            many_to_many[f.name] = value
+        else:
+            setattr(item, f.name, value)
+    # Only a verifier, through this server, can mark an item verified: a file
+    # (which anyone can edit) cannot carry that trust across.
+    item.verification = Evidence.Verification.UNVERIFIED
+    created_at = _parse_datetime(where, "created_at", raw["created_at"])
+    prepared = _PreparedItem(item, many_to_many, created_at)
+    if not isinstance(raw["attachments"], list):
+        raise _Invalid(f"{where}, attachments: expected a list.")
+    for number, attachment in enumerate(raw["attachments"], start=1):
+        prepared.attachments.append(
+            _prepare_attachment(attachment, f"{where}, attachment {number}")
+        )
+    _full_clean(item, where)
+    return prepared
+
+
+def _prepare_attachment(raw: object, where: str) -> tuple[Attachment, bytes]:
+    _check_keys(where, raw, ATTACHMENT_KEYS)
+    name, content_type, sha256, size, data = (raw[k] for k in ATTACHMENT_KEYS)
+    if not isinstance(name, str):
+        raise _Invalid(f"{where}, name: expected text.")
+    _check_pid(where, "name", name)
+    if content_type not in Attachment.CONTENT_TYPES.values():
+        allowed = ", ".join(Attachment.CONTENT_TYPES.values())
+        raise _Invalid(f"{where}, content_type: must be one of {allowed}.")
+    if not isinstance(data, str):
+        raise _Invalid(f"{where}, data: expected the file's content in base64.")
+    try:
+        content = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise _Invalid(f"{where}, data: this is not valid base64.") from None
+    if not isinstance(size, int) or isinstance(size, bool) or size != len(content):
+        raise _Invalid(f"{where}, size: does not match the file's content.")
+    if size > Attachment.MAX_BYTES:
+        raise _Invalid(f"{where}: the file is larger than 10 MB.")
+    if sha256 != Attachment.digest(content):
+        raise _Invalid(
+            f"{where}, sha256: does not match the file's content "
+            "(the file is damaged or was changed)."
+        )
+    if sniff_content_type(io.BytesIO(content)) != content_type:
+        raise _Invalid(f"{where}: the file's content is not {content_type}.")
+    attachment = Attachment(name=name, content_type=content_type, size=size)
+    attachment.sha256 = sha256
+    # The file and its item do not exist yet: both are checked as they are saved.
+    _full_clean(attachment, where, exclude=["evidence", "file"])
+    return attachment, content
+
+
+def _full_clean(
+    obj: models.Model, where: str, exclude: list[str] | None = None
+) -> None:
+    """Model validation (fields, clean(), constraints), as a message naming the item."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as error:
+        parts = []
+        for name, messages in error.message_dict.items():
+            prefix = "" if name == NON_FIELD_ERRORS else f"{name}: "
+            parts.extend(prefix + message for message in messages)
+        raise _Invalid(f"{where}: " + " ".join(parts)) from None
+
+
+def _plan(data: object, owner) -> _Plan:
+    """Check the whole document and build (unsaved) everything it describes."""
+    data = _check_header(data)
+    references = {
+        model: {getattr(obj, key): obj for obj in model.objects.all()}
+        for model, key in NATURAL_KEYS.items()
+    }
+    plan = _Plan()
+    for index, raw in enumerate(data["employment"], start=1):
+        try:
+            plan.employment.append(
+                _prepare_employment(raw, f"employment post {index}", owner, references)
+            )
+        except _Invalid as error:
+            plan.problems.append(str(error))
+    for index, raw in enumerate(data["evidence"], start=1):
+        try:
+            plan.evidence.append(
+                _prepare_item(raw, _item_label(index, raw), owner, references)
+            )
+        except _Invalid as error:
+            plan.problems.append(str(error))
+    return plan
+
+
+def _refuse(problems: list[str]) -> PortfolioImportError:
+    shown = problems[:_MAX_PROBLEMS_SHOWN]
+    if len(problems) > len(shown):
+        shown.append(f"... and {len(problems) - len(shown)} more problems.")
+    lines = shown if len(problems) == 1 else ["The file cannot be imported:", *shown]
+    return PortfolioImportError("\n".join(lines), problems=problems)
+
+
+# --- Import: writing ----------------------------------------------------------------
+
+
+def import_portfolio(data: dict, owner) -> ImportSummary:
+    """Add everything in the document to owner's portfolio: all of it, or nothing.
+
+    Raises PortfolioImportError, before anything is written, if any part of the
+    document is wrong.
+    """
+    plan = _plan(data, owner)
+    if plan.problems:
+        raise _refuse(plan.problems)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            for post in plan.employment:
+                post.save()
+            for prepared in plan.evidence:
+                _save_item(prepared, written)
+    except BaseException:
+        # The rows are rolled back; the files they named must go too.
+        for name in written:
+            Attachment.file.field.storage.delete(name)
+        raise
+    return ImportSummary(
+        evidence=len(plan.evidence),
+        employment=len(plan.employment),
+        attachments=sum(len(p.attachments) for p in plan.evidence),
+    )
+
+
+def _save_item(prepared: _PreparedItem, written: list[str]) -> None:
+    item = prepared.instance
+    item.save()
+    for name, related in prepared.many_to_many.items():
+        getattr(item, name).set(related)
+    # created_at is set on insert; the original date is part of the portfolio.
+    Evidence.objects.filter(pk=item.pk).update(created_at=prepared.created_at)
+    for attachment, content in prepared.attachments:
+        attachment.evidence = item
+        attachment.file.save("attachment", ContentFile(content), save=False)
+        written.append(attachment.file.name)
+        attachment.save()
