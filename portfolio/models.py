@@ -124,11 +124,19 @@ class Evidence(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        today = timezone.localdate()
-        if self.date and self.date > today:
-            raise ValidationError({"date": "The date must be today or in the past."})
+        errors = self.validation_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def validation_errors(self) -> dict[str, str]:
+        """What is wrong with the item's values, by field; each kind adds its own,
+        so that every problem is reported at once."""
+        errors = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = "The date must be today or in the past."
         if self.end_date and self.date and self.end_date < self.date:
-            raise ValidationError({"end_date": END_BEFORE_START})
+            errors["end_date"] = END_BEFORE_START
+        return errors
 
     @property
     def details(self) -> "Evidence":
@@ -180,33 +188,35 @@ class AccuracyAudit(Evidence):
                 models.CheckConstraint(
                     condition=Q(**{f"{m}_correct__lte": F(f"{m}_audited")}),
                     name=f"audit_{m}_correct_lte_audited",
+                    violation_error_message=(
+                        f"{label}: codes correct cannot be more than codes audited."
+                    ),
                 )
-                for m, _ in AUDIT_MEASURES
+                for m, label in AUDIT_MEASURES
             ],
             models.CheckConstraint(
                 condition=Q(episodes_audited__gte=1), name="audit_episodes_positive"
             ),
         ]
 
-    def clean(self) -> None:
-        super().clean()
-        errors = {}
+    def validation_errors(self) -> dict[str, str]:
+        errors = super().validation_errors()
+        measure_errors = {}
         for measure, label in self.MEASURES:
             correct = getattr(self, f"{measure}_correct") or 0
             audited = getattr(self, f"{measure}_audited") or 0
             if correct > audited:
-                errors[f"{measure}_correct"] = (
+                measure_errors[f"{measure}_correct"] = (
                     f"{label}: codes correct ({correct}) cannot be more than "
                     f"codes audited ({audited})."
                 )
-        if not errors and not any(
+        if not measure_errors and not any(
             getattr(self, f"{measure}_audited") for measure, _ in self.MEASURES
         ):
-            errors["primary_diagnosis_audited"] = (
+            measure_errors["primary_diagnosis_audited"] = (
                 "Enter the codes audited for at least one measure."
             )
-        if errors:
-            raise ValidationError(errors)
+        return errors | measure_errors
 
     def measures(self) -> list[dict]:
         """Each measure with its counts and derived percentage (None if not audited)."""
@@ -349,12 +359,11 @@ class Qualification(Evidence):
     class Meta:
         verbose_name = "qualification"
 
-    def clean(self) -> None:
-        super().clean()
+    def validation_errors(self) -> dict[str, str]:
+        errors = super().validation_errors()
         if self.expires_on and self.date and self.expires_on < self.date:
-            raise ValidationError(
-                {"expires_on": "The expiry date must be after the award date."}
-            )
+            errors["expires_on"] = "The expiry date must be after the award date."
+        return errors
 
 
 class ClinicalQuery(Evidence):
@@ -560,7 +569,7 @@ class PersonSpecification(models.Model):
         return f"{self.title} (version {self.version})"
 
     def get_absolute_url(self) -> str:
-        return reverse("portfolio:spec_matrix", args=[self.slug])
+        return reverse("specs:matrix", args=[self.slug])
 
     @property
     def is_locked(self) -> bool:
