@@ -1,5 +1,7 @@
 """Personas and browser settings shared by the whole suite."""
 
+from importlib import import_module
+
 import pytest
 
 from tests.factories import make_coder, make_organisation, make_recruiter
@@ -67,3 +69,13 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Reference data for browser tests. Transactional tests empty every table when
+    they end, and the data migrations' rows go with them: load them again."""
+    from django.apps import apps
+
+    for name in ["0002_reference_data", "0004_uhd_person_specification"]:
+        import_module(f"portfolio.migrations.{name}").load(apps, None)

@@ -6,7 +6,10 @@ from playwright.sync_api import Page, expect
 from tests.browser import assert_no_axe_violations
 from tests.factories import PASSWORD, make_coder
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def sign_in(page: Page, base_url: str) -> None:
