@@ -12,6 +12,7 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Your portfolio", reverse("portfolio:home")))
     if user.is_recruiter:
         items.append(("Recruitment", reverse("applications:recruiter_home")))
+    items.append(("Person specifications", reverse("specs:list")))
     items.append(("Your account", reverse("accounts:account")))
     if user.is_staff:
         items.append(("Admin", reverse("admin:index")))

@@ -15,6 +15,8 @@ from portfolio.models import (
     CPDActivity,
     Employment,
     Evidence,
+    EvidenceLink,
+    PersonSpecification,
     Productivity,
     Qualification,
     Specialty,
@@ -492,4 +494,59 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
             target_episodes=2000,
             timeliness_percent=Decimal("92.0") + i,
         )
+    build_demo_links(owner)
     return Evidence.objects.filter(owner=owner).count()
+
+
+# Criterion text of the seeded UHD spec -> (evidence title, rationale).
+DEMO_LINKS = {
+    "Ability to validate coded data for completeness and accuracy": (
+        "Comorbidity validation for SHMI",
+        "Validated coded comorbidities against the record before each submission.",
+    ),
+    "Competent use of clinical record systems (e.g., EPR, PAS, electronic document "
+    "management systems) to review records and update coding or administrative data": (
+        "Real-time coding pilot on the respiratory ward",
+        "Coded from the EPR and document management system in real time on the ward.",
+    ),
+    "Confidentiality, Information Governance, Data Protection, and Caldicott "
+    "principles": (
+        "Data Security Awareness",
+        "Completed the annual data security and Caldicott training.",
+    ),
+    "Coding audit or mentorship training": (
+        "Peer audit of the orthopaedic team",
+        "Carried out a peer audit under the national methodology.",
+    ),
+    "Strong clinical knowledge and interpretation skills": (
+        "Stroke with dysphagia",
+        "Interpreted the clinical picture to capture dysphagia and AF correctly.",
+    ),
+    "Sound professional judgement in coding decisions": (
+        "Type of myocardial infarction",
+        "Queried an ambiguous diagnosis rather than assuming the type of MI.",
+    ),
+    "Sustained coding accuracy (typically ≥90%)": (
+        "DSPT coding audit",
+        "My latest DSPT audit, verified by the approved auditor.",
+    ),
+}
+
+
+def build_demo_links(owner) -> None:
+    """Map some of the demo evidence to the seeded UHD spec, when it is there."""
+    spec = PersonSpecification.objects.filter(
+        slug="uhd-senior-clinical-coder-v1"
+    ).first()
+    if spec is None:
+        return
+    criteria = {c.text: c for c in spec.criteria.all()}
+    items = Evidence.objects.filter(owner=owner).order_by("-date")
+    for text, (title, rationale) in DEMO_LINKS.items():
+        item = items.filter(title__startswith=title).first()
+        if item and text in criteria:
+            EvidenceLink.objects.get_or_create(
+                evidence=item,
+                criterion=criteria[text],
+                defaults={"rationale": rationale},
+            )

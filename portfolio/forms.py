@@ -473,7 +473,8 @@ class CriterionForm(PortfolioFormMixin, forms.ModelForm):
         if not isinstance(rule, dict) or "kind" not in rule:
             raise ValidationError('The rule must be a JSON object with a "kind".')
         params = {k: v for k, v in rule.items() if k != "kind"}
-        return {"kind": rule["kind"], **clean_rule(rule["kind"], params)}
+        clean_rule(rule["kind"], params)
+        return rule
 
     def save(self, commit: bool = True) -> Criterion:
         rule = self.cleaned_data.get("rule")

@@ -4,6 +4,7 @@ A rule is data: a kind and its parameters (see `Criterion.RuleKind`). Each evalu
 says why, e.g. "92.4% over 4 audits since 2025-11-25: met (needs 90% over 2)".
 """
 
+import copy
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -55,11 +56,24 @@ RULE_PARAMETERS: dict[str, dict[str, tuple[type, object]]] = {
 }
 
 
-def clean_rule(kind: str, params: dict) -> dict:
-    """The rule's parameters, checked, with defaults; ValidationError if wrong."""
-    if kind not in RULE_PARAMETERS:
+# Upper limits that keep every evaluation meaningful (and its date sums in range).
+PARAMETER_LIMITS = {
+    "window_months": 120,
+    "min_audits": 1000,
+    "years": 50,
+    "min": 100000,
+}
+
+
+def clean_rule(kind: str, params: dict, check_references: bool = True) -> dict:
+    """The rule's parameters, checked, with defaults; ValidationError if wrong.
+    Store the parameters as given (so defaults can change); evaluate the result.
+    `check_references` also looks up named case types (a query)."""
+    if not isinstance(kind, str) or kind not in RULE_PARAMETERS:
         known = ", ".join(RULE_PARAMETERS)
         raise ValidationError(f"Unknown rule kind {kind!r}: use one of {known}.")
+    if not isinstance(params, dict):
+        raise ValidationError(f"Rule {kind!r}: the parameters must be an object.")
     expected = RULE_PARAMETERS[kind]
     unknown = set(params) - set(expected)
     if unknown:
@@ -72,21 +86,21 @@ def clean_rule(kind: str, params: dict) -> dict:
         if name not in params:
             if default is None:
                 raise ValidationError(f"Rule {kind!r} needs the parameter {name!r}.")
-            cleaned[name] = default
+            cleaned[name] = copy.copy(default)
             continue
         value = params[name]
-        if (
-            kind_of is float
-            and isinstance(value, int | float)
-            and not isinstance(value, bool)
-        ):
-            value = float(value)
-        if not isinstance(value, kind_of) or isinstance(value, bool):
+        accepted = (int, float) if kind_of is float else kind_of
+        if not isinstance(value, accepted) or isinstance(value, bool):
             raise ValidationError(
                 f"Rule {kind!r}: {name!r} must be {kind_of.__name__}, not {value!r}."
             )
-        if isinstance(value, int | float) and value < 0:
-            raise ValidationError(f"Rule {kind!r}: {name!r} must not be negative.")
+        if kind_of is list and not all(isinstance(v, str) for v in value):
+            raise ValidationError(
+                f"Rule {kind!r}: {name!r} must be a list of names, not {value!r}."
+            )
+        limit = PARAMETER_LIMITS.get(name, float("inf"))
+        if isinstance(value, int | float) and not 0 <= value <= limit:
+            raise ValidationError(f"Rule {kind!r}: {name!r} must be from 0 to {limit}.")
         cleaned[name] = value
     if kind == RuleKind.ACCURACY:
         measures = dict(AUDIT_MEASURES)
@@ -110,6 +124,24 @@ def clean_rule(kind: str, params: dict) -> dict:
             raise ValidationError(
                 "Rule 'item_count': unknown contribution types "
                 f"{', '.join(sorted(bad))}."
+            )
+        if cleaned["case_type"]:
+            if cleaned["item_kind"] != Evidence.Kind.COMPLEX_CASE:
+                raise ValidationError(
+                    "Rule 'item_count': case_type only applies to complex_case items."
+                )
+            known = CaseType.objects.filter(slug=cleaned["case_type"])
+            if check_references and not known.exists():
+                raise ValidationError(
+                    f"Rule 'item_count': unknown case type {cleaned['case_type']!r}."
+                )
+        if (
+            cleaned["contribution_types"]
+            and cleaned["item_kind"] != Evidence.Kind.CONTRIBUTION
+        ):
+            raise ValidationError(
+                "Rule 'item_count': contribution_types only apply to contribution "
+                "items."
             )
     return cleaned
 
@@ -163,7 +195,7 @@ class PortfolioFacts:
     @cached_property
     def counts(self) -> dict[str, int]:
         """Items per kind, per case type ("case:<slug>") and per contribution type
-        ("contribution:<type>"), in two queries."""
+        ("contribution:<type>"), in three queries."""
         items = Evidence.objects.filter(owner=self.owner)
         counts: dict[str, int] = dict(
             items.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
@@ -191,7 +223,7 @@ class PortfolioFacts:
 
 def evaluate(kind: str, params: dict, facts: PortfolioFacts) -> RuleResult:
     """Evaluate one rule for the coder the facts describe; the result says why."""
-    p = clean_rule(kind, params)
+    p = clean_rule(kind, params, check_references=False)
     if kind == RuleKind.ACCURACY:
         accuracy = facts.accuracy(p["window_months"], p["measures"])
         since = metrics.months_before(facts.today, p["window_months"])
@@ -201,9 +233,11 @@ def evaluate(kind: str, params: dict, facts: PortfolioFacts) -> RuleResult:
             return RuleResult(
                 False, f"No audited codes since {since}: not met ({needs})"
             )
-        met = accuracy.percent >= Decimal(str(p["threshold"])) and (
-            accuracy.audits >= p["min_audits"]
+        # Compared unrounded: 89.96% is not 90%, though it shows as 90.0%.
+        reaches = (
+            accuracy.correct * 100 >= Decimal(str(p["threshold"])) * accuracy.audited
         )
+        met = reaches and accuracy.audits >= p["min_audits"]
         return RuleResult(
             met,
             f"{accuracy.percent}% over {audits} since {since}: "

@@ -86,17 +86,18 @@ def _criterion(raw: Any, number: int) -> Criterion:
                 f"{where}: {key} {raw.get(key)!r} is not one of "
                 f"{', '.join(repr(a) for a in allowed if a)}."
             )
-    if not isinstance(raw["order"], int) or isinstance(raw["order"], bool):
-        raise SpecImportError(f"{where}: order must be a whole number.")
+    order = raw["order"]
+    if not isinstance(order, int) or isinstance(order, bool) or order < 0:
+        raise SpecImportError(f"{where}: order must be a whole number, 0 or more.")
     rule_kind, rule_params = "", {}
     if raw["rule"] is not None:
         if not isinstance(raw["rule"], dict) or "kind" not in raw["rule"]:
             raise SpecImportError(
                 f"{where}: rule must be null or an object with a kind."
             )
-        params = {k: v for k, v in raw["rule"].items() if k != "kind"}
+        rule_params = {k: v for k, v in raw["rule"].items() if k != "kind"}
         try:
-            rule_params = clean_rule(raw["rule"]["kind"], params)
+            clean_rule(raw["rule"]["kind"], rule_params)
         except ValidationError as error:
             raise SpecImportError(f"{where}: {' '.join(error.messages)}") from None
         rule_kind = raw["rule"]["kind"]
@@ -161,8 +162,13 @@ def import_spec(
             "give the file a higher version."
         )
     wanted = data.get("slug")
-    if isinstance(wanted, str) and wanted and slugify(wanted) == wanted:
-        slug = unique_slug(wanted)
+    if (
+        isinstance(wanted, str)
+        and wanted
+        and slugify(wanted) == wanted
+        and not PersonSpecification.objects.filter(slug=wanted).exists()
+    ):
+        slug = wanted
     else:
         slug = unique_slug(f"{title} v{version}")
     spec = PersonSpecification.objects.create(

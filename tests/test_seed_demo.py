@@ -8,7 +8,13 @@ from accounts.models import Organisation, User
 from applications.management.commands.seed_demo import DEMO_PASSWORD
 from portfolio import metrics
 from portfolio.codes import normalise_icd10, normalise_opcs4
-from portfolio.models import ComplexCase, Contribution, Evidence, Qualification
+from portfolio.models import (
+    ComplexCase,
+    Contribution,
+    Evidence,
+    EvidenceLink,
+    Qualification,
+)
 from portfolio.pid import validate_no_identifiers
 
 
@@ -64,6 +70,10 @@ def test_the_demo_coder_has_a_realistic_three_year_portfolio(db):
         is None
     )
     assert metrics.years_of_experience(coder, today) >= 3
+    # Some of it is mapped to the seeded UHD spec, one link to verified evidence.
+    links = EvidenceLink.objects.filter(evidence__owner=coder)
+    assert links.count() == 7
+    assert links.filter(evidence__verification="verified").exists()
 
 
 def test_the_demo_portfolio_is_valid_and_free_of_patient_identifiers(db):

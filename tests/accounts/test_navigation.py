@@ -25,7 +25,11 @@ def test_a_visitor_sees_sign_in_and_no_menu(client, db):
 def test_a_coder_sees_the_portfolio_menu_and_not_recruitment(client, alice):
     client.force_login(alice)
     html = client.get(reverse("portfolio:home")).content.decode()
-    assert nav_links(html) == ["Your portfolio", "Your account"]
+    assert nav_links(html) == [
+        "Your portfolio",
+        "Person specifications",
+        "Your account",
+    ]
     assert "alice@example.nhs.uk" in html
     assert 'aria-current="page"' in html
 
@@ -33,7 +37,7 @@ def test_a_coder_sees_the_portfolio_menu_and_not_recruitment(client, alice):
 def test_a_recruiter_sees_recruitment_and_not_the_portfolio(client, rachel):
     client.force_login(rachel)
     html = client.get(reverse("applications:recruiter_home")).content.decode()
-    assert nav_links(html) == ["Recruitment", "Your account"]
+    assert nav_links(html) == ["Recruitment", "Person specifications", "Your account"]
     assert "Trust A NHS Foundation Trust" in html
 
 
@@ -42,7 +46,12 @@ def test_staff_also_see_the_admin(client, alice):
     alice.save()
     client.force_login(alice)
     html = client.get(reverse("portfolio:home")).content.decode()
-    assert nav_links(html) == ["Your portfolio", "Your account", "Admin"]
+    assert nav_links(html) == [
+        "Your portfolio",
+        "Person specifications",
+        "Your account",
+        "Admin",
+    ]
 
 
 def test_a_recruiter_has_no_portfolio(client, rachel):

@@ -1,0 +1,231 @@
+"""Person specifications: coders map evidence and see coverage; recruiters keep their
+organisation's specs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import coder_required, recruiter_required
+from portfolio import rules, specs
+from portfolio.forms import (
+    CriterionFormSet,
+    LinkFromCriterionForm,
+    LinkFromEvidenceForm,
+    SpecificationForm,
+    SpecUploadForm,
+)
+from portfolio.models import Criterion, Evidence, EvidenceLink, PersonSpecification
+
+MAX_SPEC_BYTES = 1024 * 1024
+
+
+def _get_own_spec(request: HttpRequest, slug: str) -> PersonSpecification:
+    """A spec of the signed-in recruiter's organisation; 404 for any other."""
+    return get_object_or_404(
+        PersonSpecification, slug=slug, organisation=request.user.organisation
+    )
+
+
+@login_required
+def spec_list(request: HttpRequest) -> HttpResponse:
+    """Coders see every spec, to map against; recruiters see their organisation's."""
+    specifications = PersonSpecification.objects.select_related("organisation")
+    if request.user.is_recruiter:
+        specifications = specifications.filter(organisation=request.user.organisation)
+    return render(
+        request, "portfolio/spec_list.html", {"specifications": specifications}
+    )
+
+
+@coder_required
+def spec_matrix(request: HttpRequest, slug: str) -> HttpResponse:
+    """The coverage matrix of a spec for the signed-in coder, with gaps and route."""
+    spec = get_object_or_404(
+        PersonSpecification.objects.select_related("organisation"), slug=slug
+    )
+    facts = rules.PortfolioFacts(request.user, timezone.localdate())
+    report = rules.coverage(spec, facts)
+    return render(
+        request,
+        "portfolio/spec_matrix.html",
+        {
+            "spec": spec,
+            "report": report,
+            "route": rules.route_check(report, facts),
+            "status_labels": rules.STATUS_LABELS,
+        },
+    )
+
+
+@coder_required
+def map_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Map one of the coder's items to criteria of a chosen spec."""
+    item = get_object_or_404(Evidence, pk=pk, owner=request.user)
+    specifications = PersonSpecification.objects.select_related("organisation")
+    spec = None
+    slug = request.POST.get("spec") or request.GET.get("spec")
+    if slug:
+        spec = get_object_or_404(PersonSpecification, slug=slug)
+    elif len(specifications) == 1:
+        spec = specifications[0]
+    form = None
+    if spec:
+        form = LinkFromEvidenceForm(request.POST or None, evidence=item, spec=spec)
+        if request.method == "POST" and form.is_valid():
+            link = form.save()
+            messages.success(request, f"Mapped to “{link.criterion.text}”.")
+            return redirect(
+                f"{reverse('specs:map_evidence', args=[item.pk])}?spec={spec.slug}"
+            )
+    links = item.links.select_related("criterion__specification")
+    return render(
+        request,
+        "portfolio/map_evidence.html",
+        {
+            "item": item,
+            "spec": spec,
+            "specifications": specifications,
+            "form": form,
+            "links": links,
+        },
+    )
+
+
+@coder_required
+def add_evidence_to_criterion(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    criterion = get_object_or_404(
+        Criterion.objects.select_related("specification"),
+        pk=pk,
+        specification__slug=slug,
+    )
+    form = LinkFromCriterionForm(
+        request.POST or None, criterion=criterion, owner=request.user
+    )
+    if form.is_valid():
+        link = form.save()
+        messages.success(request, f"“{link.evidence.title}” added to this criterion.")
+        return redirect(
+            reverse("specs:matrix", args=[slug]) + f"#criterion-{criterion.pk}"
+        )
+    return render(
+        request,
+        "portfolio/add_evidence_to_criterion.html",
+        {"criterion": criterion, "spec": criterion.specification, "form": form},
+    )
+
+
+@coder_required
+@require_POST
+def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(
+        EvidenceLink.objects.select_related("criterion__specification"),
+        pk=pk,
+        evidence__owner=request.user,
+    )
+    link.delete()
+    messages.success(request, "The evidence is no longer mapped to that criterion.")
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("specs:matrix", link.criterion.specification.slug)
+
+
+@recruiter_required
+def spec_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    spec = _get_own_spec(request, slug)
+    return render(
+        request,
+        "portfolio/spec_detail.html",
+        {"spec": spec, "criteria": spec.criteria.all()},
+    )
+
+
+@recruiter_required
+def spec_create(request: HttpRequest) -> HttpResponse:
+    form = SpecificationForm(request.POST or None)
+    if form.is_valid():
+        spec = form.save(commit=False)
+        spec.organisation = request.user.organisation
+        spec.slug = specs.unique_slug(f"{spec.title} v1")
+        spec.save()
+        messages.success(request, "Specification created. Now add its criteria.")
+        return redirect("specs:edit", spec.slug)
+    return render(request, "portfolio/spec_form.html", {"form": form, "spec": None})
+
+
+@recruiter_required
+def spec_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    spec = _get_own_spec(request, slug)
+    if spec.is_locked:
+        messages.error(
+            request,
+            "This version is used by a submitted application, so it cannot change. "
+            "Copy it to a new version to make changes.",
+        )
+        return redirect("specs:detail", spec.slug)
+    form = SpecificationForm(request.POST or None, instance=spec)
+    formset = CriterionFormSet(request.POST or None, instance=spec, prefix="criteria")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            form.save()
+            formset.save()
+        messages.success(request, "The specification has been saved.")
+        return redirect("specs:detail", spec.slug)
+    return render(
+        request,
+        "portfolio/spec_form.html",
+        {"form": form, "formset": formset, "spec": spec},
+    )
+
+
+@recruiter_required
+@require_POST
+def spec_copy(request: HttpRequest, slug: str) -> HttpResponse:
+    spec = _get_own_spec(request, slug)
+    copy = specs.copy_to_new_version(spec)
+    messages.success(
+        request, f"Version {copy.version} created from version {spec.version}."
+    )
+    return redirect("specs:edit", copy.slug)
+
+
+@login_required
+def spec_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The spec as JSON: for coders, and for recruiters of its own organisation."""
+    spec = get_object_or_404(PersonSpecification, slug=slug)
+    if (
+        request.user.is_recruiter
+        and spec.organisation_id != request.user.organisation_id
+    ):
+        raise Http404
+    response = HttpResponse(
+        specs.dumps(specs.spec_to_dict(spec)), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{spec.slug}.json"'
+    return response
+
+
+@recruiter_required
+def spec_import(request: HttpRequest) -> HttpResponse:
+    form = SpecUploadForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_SPEC_BYTES:
+                raise specs.SpecImportError("The file is larger than 1 MB.")
+            spec = specs.import_spec(
+                specs.loads(upload.read()), organisation=request.user.organisation
+            )
+        except specs.SpecImportError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(
+                request, f"Imported “{spec}” with {spec.criteria.count()} criteria."
+            )
+            return redirect("specs:detail", spec.slug)
+    return render(request, "portfolio/spec_import.html", {"form": form})
