@@ -49,7 +49,7 @@ migrations-check: venv
 # Regenerate requirements.lock from pyproject.toml (needs the registry).
 lock: venv
 	$(BIN)/python -m pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
+	$(BIN)/pip-compile --quiet --extra dev --extra bench --generate-hashes --strip-extras --allow-unsafe \
 		-o requirements.lock pyproject.toml
 
 clean:
