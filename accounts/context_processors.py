@@ -10,6 +10,7 @@ def navigation(request: HttpRequest) -> dict:
     items = []
     if user.is_coder:
         items.append(("Your portfolio", reverse("portfolio:home")))
+        items.append(("Applications", reverse("applications:coder_home")))
     if user.is_recruiter:
         items.append(("Recruitment", reverse("applications:recruiter_home")))
     items.append(("Person specifications", reverse("specs:list")))

@@ -1,14 +1,217 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from accounts.decorators import recruiter_required
+from accounts.decorators import coder_required, recruiter_required
+from applications.forms import DraftForm, VacancyForm
+from applications.models import Application, Statement, SubmissionPack, Vacancy
+from applications.submission import submission_problems, submit
+from portfolio import rules
+
+# --- Coders -------------------------------------------------------------------
+
+
+def _get_application_for_user(request: HttpRequest, pk: int) -> Application:
+    """The signed-in coder's own application; 404 for anyone else's."""
+    return get_object_or_404(
+        Application.objects.select_related(
+            "vacancy__specification", "vacancy__organisation"
+        ),
+        pk=pk,
+        applicant=request.user,
+    )
+
+
+@coder_required
+def coder_home(request: HttpRequest) -> HttpResponse:
+    """The coder's applications, and the vacancies open to apply to."""
+    applications = Application.objects.filter(applicant=request.user).select_related(
+        "vacancy__organisation"
+    )
+    applied = {a.vacancy_id for a in applications}
+    vacancies = Vacancy.objects.filter(
+        closing_date__gte=timezone.localdate()
+    ).select_related("organisation")
+    return render(
+        request,
+        "applications/coder_home.html",
+        {"applications": applications, "vacancies": vacancies, "applied": applied},
+    )
+
+
+@coder_required
+@require_POST
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    vacancy = get_object_or_404(Vacancy, pk=pk)
+    existing = Application.objects.filter(
+        vacancy=vacancy, applicant=request.user
+    ).first()
+    if existing:
+        return redirect(existing)
+    if not vacancy.is_open:
+        messages.error(request, "This vacancy has closed.")
+        return redirect("applications:coder_home")
+    for _ in range(5):  # a new random candidate number if one is taken
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    vacancy=vacancy, applicant=request.user
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise RuntimeError("Could not choose a free candidate number.")
+    messages.success(request, "Your draft application has been started.")
+    return redirect(application)
+
+
+@coder_required
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _get_application_for_user(request, pk)
+    if not application.is_draft:
+        return redirect("applications:packs", application.pk)
+    spec = application.vacancy.specification
+    criteria = spec.criteria.all()
+    form = DraftForm(
+        request.POST if request.method == "POST" else None,
+        application=application,
+        criteria=criteria,
+    )
+    if request.method == "POST":
+        form.is_valid()
+        failed = form.save_valid()
+        if not failed:
+            messages.success(request, "Your draft has been saved.")
+            if "check" in request.POST:
+                return redirect("applications:submit", application.pk)
+            return redirect("applications:draft", application.pk)
+    facts = rules.PortfolioFacts(request.user, timezone.localdate())
+    report = rules.coverage(spec, facts)
+    coverage = {row.criterion.pk: row for row in report.rows}
+    for row in form.rows:
+        row["coverage"] = coverage[row["criterion"].pk]
+    return render(
+        request,
+        "applications/draft.html",
+        {
+            "application": application,
+            "form": form,
+            "report": report,
+            "route": rules.route_check(report, facts),
+            "problems": submission_problems(application, timezone.localdate()),
+            "word_limit": Statement.WORD_LIMIT,
+        },
+    )
+
+
+@coder_required
+def submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _get_application_for_user(request, pk)
+    problems = submission_problems(application, timezone.localdate())
+    if request.method == "POST" and not problems:
+        try:
+            submit(application)
+        except ValueError as error:
+            problems = error.args[0]
+        else:
+            messages.success(
+                request,
+                "Your application has been submitted. It can no longer change.",
+            )
+            return redirect("applications:packs", application.pk)
+    return render(
+        request,
+        "applications/submit.html",
+        {"application": application, "problems": problems},
+        status=400 if request.method == "POST" and problems else 200,
+    )
+
+
+@coder_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _get_application_for_user(request, pk)
+    if application.status != Application.Status.SUBMITTED:
+        messages.error(request, "Only a submitted application can be withdrawn.")
+    else:
+        application.status = Application.Status.WITHDRAWN
+        application.withdrawn_at = timezone.now()
+        application.save(update_fields=["status", "withdrawn_at", "updated_at"])
+        messages.success(request, "Your application has been withdrawn.")
+    return redirect("applications:packs", application.pk)
+
+
+@coder_required
+def packs(request: HttpRequest, pk: int) -> HttpResponse:
+    """A submitted application: its packs' progress and downloads."""
+    application = _get_application_for_user(request, pk)
+    if application.is_draft:
+        return redirect(application)
+    all_packs = list(application.packs.all())
+    return render(
+        request,
+        "applications/packs.html",
+        {
+            "application": application,
+            "packs": all_packs,
+            "building": any(p.state in ("queued", "building") for p in all_packs),
+            "snapshot": getattr(application, "snapshot", None),
+        },
+    )
+
+
+@coder_required
+def pack_download(request: HttpRequest, pk: int) -> FileResponse:
+    pack = get_object_or_404(
+        SubmissionPack.objects.select_related("application__vacancy"),
+        pk=pk,
+        application__applicant=request.user,
+        state=SubmissionPack.State.DONE,
+    )
+    response = FileResponse(
+        pack.file.open("rb"),
+        as_attachment=True,
+        filename=pack.filename,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Recruiters ----------------------------------------------------------------
+
+
+def _get_vacancy_for_user(request: HttpRequest, pk: int) -> Vacancy:
+    return get_object_or_404(Vacancy, pk=pk, organisation=request.user.organisation)
 
 
 @recruiter_required
 def recruiter_home(request: HttpRequest) -> HttpResponse:
-    """A recruiter's home page, for their own organisation."""
+    """A recruiter's home page: their organisation's vacancies."""
+    vacancies = Vacancy.objects.filter(
+        organisation=request.user.organisation
+    ).select_related("specification")
     return render(
         request,
         "applications/recruiter_home.html",
-        {"organisation": request.user.organisation},
+        {"organisation": request.user.organisation, "vacancies": vacancies},
+    )
+
+
+@recruiter_required
+def vacancy_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    vacancy = _get_vacancy_for_user(request, pk) if pk is not None else None
+    form = VacancyForm(
+        request.POST or None, instance=vacancy, organisation=request.user.organisation
+    )
+    if form.is_valid():
+        form.save()
+        messages.success(request, "The vacancy has been saved.")
+        return redirect("applications:recruiter_home")
+    return render(
+        request, "applications/vacancy_form.html", {"form": form, "vacancy": vacancy}
     )

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "crispy_forms",
+    "django_tasks_db",
     "accounts",
     "portfolio",
     "applications",
@@ -132,6 +133,19 @@ STORAGES = {
     },
 }
 
+# Long work (building PDF packs) runs as Django tasks. The embedded default runs
+# them at once, in the process that asks; "database" queues them for
+# `manage.py db_worker` processes, on this machine or others.
+_tasks_backend = envstr("DJANGO_TASKS_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }.get(_tasks_backend, _tasks_backend)
+    }
+}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]
 CRISPY_TEMPLATE_PACK = "nhsuk"
 
@@ -190,4 +204,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every page they lay out at INFO.
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ["weasyprint", "weasyprint.progress", "fontTools"]
+    },
 }

@@ -9,7 +9,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("specifications/", include("portfolio.spec_urls")),
-    path("recruitment/", include("applications.urls")),
+    path("", include("applications.urls")),
     path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("accessibility/", AccessibilityView.as_view(), name="accessibility"),
     path("admin/", admin.site.urls),

@@ -369,17 +369,21 @@ class AttachmentForm(PortfolioFormMixin, forms.ModelForm):
         return upload
 
 
-class LinkFromEvidenceForm(PortfolioFormMixin, forms.Form):
-    """Map one item of evidence to a criterion of a spec, with a rationale."""
-
-    criterion = forms.ModelChoiceField(
-        queryset=Criterion.objects.none(), label="Criterion"
-    )
+class LinkForm(PortfolioFormMixin, forms.Form):
     rationale = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="A sentence on how this evidence meets the criterion.",
     )
+
+
+class LinkFromEvidenceForm(LinkForm):
+    """Map one item of evidence to a criterion of a spec, with a rationale."""
+
+    criterion = forms.ModelChoiceField(
+        queryset=Criterion.objects.none(), label="Criterion"
+    )
+    field_order = ["criterion", "rationale"]
 
     def __init__(self, *args, evidence: Evidence, spec: PersonSpecification, **kwargs):
         super().__init__(*args, **kwargs)
@@ -397,17 +401,13 @@ class LinkFromEvidenceForm(PortfolioFormMixin, forms.Form):
         )
 
 
-class LinkFromCriterionForm(PortfolioFormMixin, forms.Form):
+class LinkFromCriterionForm(LinkForm):
     """Add an item of the coder's evidence behind one criterion, with a rationale."""
 
     evidence = forms.ModelChoiceField(
         queryset=Evidence.objects.none(), label="Evidence"
     )
-    rationale = forms.CharField(
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A sentence on how this evidence meets the criterion.",
-    )
+    field_order = ["evidence", "rationale"]
 
     def __init__(self, *args, criterion: Criterion, owner, **kwargs):
         super().__init__(*args, **kwargs)

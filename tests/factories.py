@@ -101,3 +101,28 @@ def make_employment(owner: User, **overrides):
     overrides.setdefault("band", "Band 4")
     overrides.setdefault("start_date", datetime.date(2020, 1, 1))
     return Employment.objects.create(owner=owner, **overrides)
+
+
+def make_vacancy(organisation: Organisation, specification=None, **overrides):
+    from applications.models import Vacancy
+    from portfolio.models import PersonSpecification
+    from portfolio.specs import import_spec, spec_to_dict
+
+    if specification is None:
+        # The organisation's own copy of the seeded UHD spec.
+        uhd = PersonSpecification.objects.get(slug="uhd-senior-clinical-coder-v1")
+        specification = PersonSpecification.objects.filter(
+            organisation=organisation, title=uhd.title
+        ).first() or import_spec(
+            spec_to_dict(uhd) | {"slug": ""}, organisation=organisation
+        )
+    n = next(_serial)
+    overrides.setdefault("title", "Senior Clinical Coder")
+    overrides.setdefault("band", "Band 4")
+    overrides.setdefault("reference", f"REF-{n:04d}")
+    overrides.setdefault(
+        "closing_date", datetime.date.today() + datetime.timedelta(days=30)
+    )
+    return Vacancy.objects.create(
+        organisation=organisation, specification=specification, **overrides
+    )

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from applications.management.commands.seed_demo import DEMO_PASSWORD
+from applications.models import Application, Vacancy
 from portfolio import metrics
 from portfolio.codes import normalise_icd10, normalise_opcs4
 from portfolio.models import (
@@ -93,3 +94,26 @@ def test_the_demo_portfolio_is_valid_and_free_of_patient_identifiers(db):
             assert [
                 normalise_opcs4(c) for c in details.opcs4_codes
             ] == details.opcs4_codes
+
+
+def test_the_demo_has_an_open_vacancy_and_a_submitted_application_with_packs(
+    db, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", force=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", force=True)
+    recruiter = User.objects.get(email="recruiter@demo.coderfolio.test")
+    vacancy = Vacancy.objects.get(organisation=recruiter.organisation)
+    assert vacancy.is_open
+    assert vacancy.specification.slug == "uhd-senior-clinical-coder-v1"
+    application = Application.objects.get()
+    assert application.status == Application.Status.SUBMITTED
+    assert application.applicant.email == "coder@demo.coderfolio.test"
+    packs = application.packs.all()
+    assert {(p.variant, p.state) for p in packs} == {
+        ("full", "done"),
+        ("anonymised", "done"),
+    }
+    assert all(p.pages >= 5 and p.file.read(5) == b"%PDF-" for p in packs)

@@ -27,6 +27,7 @@ def test_a_coder_sees_the_portfolio_menu_and_not_recruitment(client, alice):
     html = client.get(reverse("portfolio:home")).content.decode()
     assert nav_links(html) == [
         "Your portfolio",
+        "Applications",
         "Person specifications",
         "Your account",
     ]
@@ -48,6 +49,7 @@ def test_staff_also_see_the_admin(client, alice):
     html = client.get(reverse("portfolio:home")).content.decode()
     assert nav_links(html) == [
         "Your portfolio",
+        "Applications",
         "Person specifications",
         "Your account",
         "Admin",

@@ -1,0 +1,251 @@
+"""The frozen record of a submitted application: everything its pack shows, as JSON.
+
+Built once, at submission, from the live portfolio; the pack is built from it alone,
+so nothing the coder does afterwards changes what was submitted.
+"""
+
+import datetime
+import hashlib
+import json
+from decimal import Decimal
+
+from django.db import models
+
+from applications.models import Application, Snapshot
+from portfolio import metrics, rules
+from portfolio.codes import display_icd10, display_opcs4
+from portfolio.models import AccuracyAudit, Evidence
+
+# Fields every item has, shown in their own places rather than in "details".
+COMMON_FIELDS = {
+    "id",
+    "evidence_ptr",
+    "owner",
+    "kind",
+    "title",
+    "date",
+    "end_date",
+    "summary",
+    "reflection",
+    "specialties",
+    "verification",
+    "created_at",
+    "updated_at",
+}
+
+
+def canonical_json(data: dict) -> str:
+    """One text for one content: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _display(item: Evidence, field: models.Field) -> str:
+    value = getattr(item, field.attname)
+    if value in (None, "", []):
+        return ""
+    if field.choices:
+        return str(getattr(item, f"get_{field.name}_display")())
+    if isinstance(field, models.ForeignKey):
+        return str(getattr(item, field.name))
+    if field.name == "icd10_codes":
+        return ", ".join(display_icd10(code) for code in value)
+    if field.name == "opcs4_codes":
+        return ", ".join(display_opcs4(code) for code in value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def evidence_details(item: Evidence) -> list[list[str]]:
+    """The item's own fields, as [label, value] pairs, in model order."""
+    details = []
+    for field in item._meta.get_fields():
+        if field.name in COMMON_FIELDS or not field.concrete or field.auto_created:
+            continue
+        if field.many_to_many:
+            names = ", ".join(str(obj) for obj in getattr(item, field.name).all())
+            value = names
+        else:
+            value = _display(item, field)
+        if value:
+            details.append([str(field.verbose_name).capitalize(), value])
+    if isinstance(item, AccuracyAudit) and item.overall_percent is not None:
+        details.append(["Overall accuracy", f"{item.overall_percent}%"])
+    return details
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def build_snapshot(application: Application, today: datetime.date) -> dict:
+    """Everything the pack shows, from the live data, as plain JSON values."""
+    user = application.applicant
+    vacancy = application.vacancy
+    spec = vacancy.specification
+    facts = rules.PortfolioFacts(user, today)
+    report = rules.coverage(spec, facts)
+    route = rules.route_check(report, facts)
+    statements = {
+        s.criterion_id: s
+        for s in application.statements.prefetch_related("evidence").order_by("pk")
+    }
+
+    refs: dict[int, str] = {}
+    for row in report.rows:
+        statement = statements.get(row.criterion.pk)
+        if statement:
+            for item in sorted(statement.evidence.all(), key=lambda e: (e.date, e.pk)):
+                if item.owner_id == user.pk:
+                    refs.setdefault(item.pk, f"E{len(refs) + 1}")
+    items = {
+        item.pk: item.details
+        for item in Evidence.objects.filter(pk__in=refs, owner=user)
+        .with_details()
+        .prefetch_related("specialties", "attachments")
+    }
+
+    criteria = []
+    for row in report.rows:
+        c = row.criterion
+        statement = statements.get(c.pk)
+        chosen = (
+            [refs[e.pk] for e in statement.evidence.all() if e.pk in refs]
+            if (statement)
+            else []
+        )
+        chosen.sort(key=lambda ref: int(ref[1:]))
+        verified = any(
+            items[pk].verification == Evidence.Verification.VERIFIED
+            for pk, ref in refs.items()
+            if ref in chosen
+        )
+        if verified:
+            status = "verified"
+        elif chosen or (row.rule_result and row.rule_result.met):
+            status = "evidenced"
+        elif statement and statement.text.strip():
+            status = "statement"
+        else:
+            status = "missing"
+        criteria.append(
+            {
+                "order": c.order,
+                "category": c.category,
+                "category_label": c.get_category_display(),
+                "requirement": c.requirement,
+                "requirement_label": c.get_requirement_display(),
+                "route": c.route,
+                "text": c.text,
+                "statement": statement.text if statement else "",
+                "evidence": chosen,
+                "rule": c.rule,
+                "rule_result": (
+                    {"met": row.rule_result.met, "reason": row.rule_result.reason}
+                    if row.rule_result
+                    else None
+                ),
+                "status": status,
+            }
+        )
+
+    evidence = []
+    for pk, ref in sorted(refs.items(), key=lambda pair: int(pair[1][1:])):
+        item = items[pk]
+        evidence.append(
+            {
+                "ref": ref,
+                "kind": item.kind,
+                "kind_label": item.get_kind_display(),
+                "title": item.title,
+                "date": item.date.isoformat(),
+                "end_date": item.end_date.isoformat() if item.end_date else None,
+                "summary": item.summary,
+                "reflection": item.reflection,
+                "specialties": sorted(s.name for s in item.specialties.all()),
+                "verification": item.verification,
+                "verification_label": item.get_verification_display(),
+                "details": evidence_details(item),
+                "attachments": [
+                    {"name": a.name, "content_type": a.content_type, "sha256": a.sha256}
+                    for a in item.attachments.all()
+                ],
+            }
+        )
+
+    accuracy = facts.accuracy(12, [key for key, _ in metrics.AUDIT_MEASURES])
+    return {
+        "format": Snapshot.FORMAT,
+        "version": Snapshot.VERSION,
+        "submitted_on": today.isoformat(),
+        "candidate": {
+            "name": user.full_name,
+            "email": user.email,
+            "candidate_number": application.candidate_number,
+        },
+        "vacancy": {
+            "title": vacancy.title,
+            "reference": vacancy.reference,
+            "band": vacancy.band,
+            "closing_date": vacancy.closing_date.isoformat(),
+            "organisation": vacancy.organisation.name,
+        },
+        "specification": {
+            "title": spec.title,
+            "version": spec.version,
+            "slug": spec.slug,
+            "organisation": spec.organisation.name,
+        },
+        "route": application.route,
+        "route_label": application.get_route_display(),
+        "route_check": {
+            "route": route.route,
+            "label": route.label,
+            "reasons": route.reasons,
+        },
+        "criteria": criteria,
+        "evidence": evidence,
+        "metrics": {
+            "accuracy_12_months": {
+                "since": accuracy.since.isoformat() if accuracy.since else None,
+                "audits": accuracy.audits,
+                "correct": accuracy.correct,
+                "audited": accuracy.audited,
+                "percent": _decimal(accuracy.percent),
+                "measures": [
+                    {
+                        "label": m["label"],
+                        "correct": m["correct"],
+                        "audited": m["audited"],
+                        "percent": _decimal(m["percent"]),
+                    }
+                    for m in accuracy.measures
+                ],
+            },
+            "trend": [
+                {
+                    "date": row["date"].isoformat(),
+                    "title": row["title"],
+                    "overall": _decimal(row["overall"]),
+                }
+                for row in metrics.audit_trend(user)
+            ],
+            "specialties": [
+                {"code": s.code, "name": s.name, "items": s.items}
+                for s in metrics.specialties_covered(user)
+            ],
+            "years_of_experience": str(facts.years),
+        },
+    }
+
+
+def freeze(application: Application, today: datetime.date) -> Snapshot:
+    """Write the application's snapshot, once."""
+    content = canonical_json(build_snapshot(application, today))
+    return Snapshot.objects.create(
+        application=application,
+        content=content,
+        sha256=hashlib.sha256(content.encode()).hexdigest(),
+    )
