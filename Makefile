@@ -68,3 +68,12 @@ vendor-nhsuk:
 		sed -e 's#url(/assets/#url(assets/#g' -e 's#@font-face{[^}]*}##g' nhsuk-frontend.min.css \
 			> ../../../../static/vendor/nhsuk-frontend/nhsuk-frontend.min.css
 	rm -rf .vendor-tmp
+
+# Benchmarks (bench/README.md): figures printed and written to bench/last-run.json.
+# `bench-quick` takes under a minute and skips the load test.
+.PHONY: bench bench-quick
+bench: venv
+	$(BIN)/python bench/run.py
+
+bench-quick: venv
+	$(BIN)/python bench/run.py --quick
