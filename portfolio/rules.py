@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 
 from portfolio import metrics
 from portfolio.models import (
@@ -19,6 +19,7 @@ from portfolio.models import (
     KIND_MODELS,
     CaseType,
     Contribution,
+    CPDActivity,
     Criterion,
     Evidence,
     EvidenceLink,
@@ -170,43 +171,55 @@ class PortfolioFacts:
         return metrics.years_of_experience(self.owner, self.today)
 
     @cached_property
-    def acc_awarded(self) -> datetime.date | None:
-        acc = (
-            Qualification.objects.filter(
-                owner=self.owner, qualification_type=Qualification.QualificationType.ACC
-            )
-            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=self.today))
-            .order_by("date")
-            .values_list("date", flat=True)
-            .first()
+    def summary(self) -> dict:
+        """Counts per kind and per contribution type, distinct specialties, the
+        latest Standards Refresher and the first ACC still in date: one query."""
+        kinds = Evidence.Kind.values
+        types = Contribution.ContributionType.values
+        acc = Q(
+            qualification__qualification_type=Qualification.QualificationType.ACC
+        ) & (
+            Q(qualification__expires_on__isnull=True)
+            | Q(qualification__expires_on__gte=self.today)
         )
-        return acc
+        refresher = Q(cpdactivity__cpd_type=CPDActivity.CPDType.STANDARDS_REFRESHER)
+        return Evidence.objects.filter(owner=self.owner).aggregate(
+            # distinct: the join to specialties repeats each item once per specialty
+            **{
+                f"kind:{k}": Count("pk", filter=Q(kind=k), distinct=True) for k in kinds
+            },
+            **{
+                f"contribution:{t}": Count(
+                    "pk", filter=Q(contribution__contribution_type=t), distinct=True
+                )
+                for t in types
+            },
+            specialty_count=Count("specialties", distinct=True),
+            last_refresher=Max("date", filter=refresher),
+            acc_awarded=Min("date", filter=acc),
+        )
 
-    @cached_property
+    @property
+    def acc_awarded(self) -> datetime.date | None:
+        return self.summary["acc_awarded"]
+
+    @property
     def specialty_count(self) -> int:
-        return (
-            Evidence.objects.filter(owner=self.owner)
-            .values("specialties")
-            .exclude(specialties=None)
-            .distinct()
-            .count()
-        )
+        return self.summary["specialty_count"]
+
+    @property
+    def last_refresher(self) -> datetime.date | None:
+        return self.summary["last_refresher"]
 
     @cached_property
     def counts(self) -> dict[str, int]:
-        """Items per kind, per case type ("case:<slug>") and per contribution type
-        ("contribution:<type>"), in three queries."""
-        items = Evidence.objects.filter(owner=self.owner)
-        counts: dict[str, int] = dict(
-            items.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n")
-        )
-        by_type = (
-            items.filter(kind=Evidence.Kind.CONTRIBUTION)
-            .values_list("contribution__contribution_type")
-            .annotate(n=Count("pk"))
-        )
-        for contribution_type, n in by_type:
-            counts[f"contribution:{contribution_type}"] = n
+        """Items per kind, per contribution type ("contribution:<type>") and per
+        case type ("case:<slug>"), in two queries."""
+        counts = {
+            key.removeprefix("kind:"): value
+            for key, value in self.summary.items()
+            if key.startswith(("kind:", "contribution:"))
+        }
         by_case = (
             CaseType.objects.filter(cases__owner=self.owner)
             .annotate(n=Count("cases", distinct=True))
@@ -215,10 +228,6 @@ class PortfolioFacts:
         for slug, n in by_case:
             counts[f"case:{slug}"] = n
         return counts
-
-    @cached_property
-    def last_refresher(self) -> datetime.date | None:
-        return metrics.last_standards_refresher(self.owner)
 
 
 def evaluate(kind: str, params: dict, facts: PortfolioFacts) -> RuleResult:

@@ -84,7 +84,7 @@ class EvidenceFilterForm(forms.Form):
         required=False,
     )
     specialty = forms.ModelChoiceField(
-        queryset=Specialty.objects.order_by("name"),
+        queryset=Specialty.objects.none(),
         required=False,
         empty_label="All specialties",
         to_field_name="code",
@@ -92,6 +92,13 @@ class EvidenceFilterForm(forms.Form):
     date_from = forms.DateField(label="From", required=False, widget=DateInput())
     date_to = forms.DateField(label="To", required=False, widget=DateInput())
     sort = forms.ChoiceField(choices=SORTS, required=False)
+
+    def __init__(self, *args, owner, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the specialties the coder has evidence in: a handful, not 180.
+        self.fields["specialty"].queryset = (
+            Specialty.objects.filter(evidence__owner=owner).distinct().order_by("name")
+        )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -110,7 +117,7 @@ class EvidenceFilterForm(forms.Form):
 def evidence_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
-    form = EvidenceFilterForm(query or None)
+    form = EvidenceFilterForm(query or None, owner=request.user)
     items = Evidence.objects.for_owner(request.user)
     data = {}
     if form.is_bound:

@@ -588,8 +588,9 @@ def test_facts_fetch_each_fact_once(alice, django_assert_num_queries):
     audit(alice, datetime.date(2026, 6, 1), 95, 100)
     portfolio = facts(alice)
 
-    # 1. items per kind  2. contributions per type  3. complex cases per case type
-    with django_assert_num_queries(3):
+    # 1. the summary (items per kind and per contribution type, specialties,
+    # refresher, ACC)  2. complex cases per case type
+    with django_assert_num_queries(2):
         cpd = evaluate("item_count", {"item_kind": "cpd"}, portfolio)
         cases = evaluate(
             "item_count",
@@ -804,12 +805,11 @@ def test_coverage_queries_do_not_grow_with_the_portfolio(
 
     def coverage_queries() -> None:
         # 1. the spec's criteria  2. alice's links to them, with their evidence
-        # 3. the latest Standards Refresher  4. items per kind
-        # 5. contributions per type  6. complex cases per case type
-        # 7. years of experience (coding posts)  8. audit sums for the window
-        # (both accuracy criteria share it)  9. specialties with evidence
-        # 10. the ACC qualification
-        with django_assert_num_queries(10):
+        # 3. the summary of her evidence (items per kind and per contribution
+        # type, specialties, latest Standards Refresher, ACC)  4. complex cases
+        # per case type  5. years of experience (coding posts)  6. audit sums
+        # for the window (both accuracy criteria share it)
+        with django_assert_num_queries(6):
             report = coverage(spec, facts(alice))
         assert len(report.rows) == 21
 
