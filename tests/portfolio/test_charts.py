@@ -1,0 +1,49 @@
+"""Charts are well-formed SVG that show every figure they are given."""
+
+import datetime
+from decimal import Decimal
+from types import SimpleNamespace
+from xml.dom.minidom import parseString
+
+from portfolio.charts import accuracy_trend_svg, data_uri, specialty_breadth_svg
+
+
+def parse(svg: str):
+    """Our own SVG, not untrusted input: the standard parser is fine here."""
+    return parseString(svg)  # noqa: S318
+
+
+def test_the_trend_has_a_point_per_audit_and_the_threshold_line():
+    trend = [
+        {"date": datetime.date(2025, 1, 10), "overall": Decimal("86.5")},
+        {"date": datetime.date(2025, 6, 1), "overall": None},  # nothing audited
+        {"date": datetime.date(2026, 3, 2), "overall": Decimal("95.1")},
+    ]
+    svg = accuracy_trend_svg(trend, threshold=Decimal(90))
+    document = parse(svg)
+    assert len(document.getElementsByTagName("circle")) == 2
+    assert len(document.getElementsByTagName("polyline")) == 1
+    texts = [t.firstChild.data for t in document.getElementsByTagName("text")]
+    assert "90% threshold" in texts
+    assert "Jan 2025" in texts
+
+
+def test_a_single_audit_or_none_still_draws():
+    one = [{"date": datetime.date(2025, 1, 10), "overall": Decimal("91")}]
+    assert parse(accuracy_trend_svg(one))
+    assert parse(accuracy_trend_svg([]))
+
+
+def test_bars_are_in_order_with_escaped_names():
+    specialties = [
+        SimpleNamespace(name="Ear, Nose & Throat <ENT>", items=7),
+        SimpleNamespace(name="Cardiology", items=3),
+    ]
+    svg = specialty_breadth_svg(specialties)
+    document = parse(svg)
+    rects = document.getElementsByTagName("rect")[1:]  # after the background
+    widths = [float(r.getAttribute("width")) for r in rects]
+    assert widths[0] > widths[1]
+    texts = [t.firstChild.data for t in document.getElementsByTagName("text")]
+    assert texts[:2] == ["Ear, Nose & Throat <ENT>", "7"]
+    assert data_uri(svg).startswith("data:image/svg+xml;base64,")
