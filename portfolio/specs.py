@@ -9,6 +9,7 @@ from django.utils.text import slugify
 
 from accounts.models import Organisation
 from portfolio.models import Criterion, PersonSpecification
+from portfolio.pid import validate_no_identifiers
 from portfolio.rules import clean_rule
 
 FORMAT = "coderfolio-person-specification"
@@ -60,6 +61,10 @@ def _text(data: dict, key: str, where: str, required: bool = True) -> str:
     value = data.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()):
         raise SpecImportError(f"{where}: {key!r} must be a non-empty string.")
+    try:
+        validate_no_identifiers(value)
+    except ValidationError as error:
+        raise SpecImportError(f"{where}, {key}: {' '.join(error.messages)}") from None
     return value.strip()
 
 

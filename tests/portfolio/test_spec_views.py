@@ -332,6 +332,18 @@ def test_a_recruiter_exports_and_imports_a_spec(client, rachel, trust_a_spec):
     assert imported.organisation == rachel.organisation
 
 
+def test_an_imported_spec_goes_through_the_pid_guard(client, rachel, uhd):
+    data = spec_to_dict(uhd) | {"slug": ""}
+    data["criteria"][0]["text"] = "As shown for patient 943 476 5919"
+    client.force_login(rachel)
+    upload = SimpleUploadedFile("spec.json", json.dumps(data).encode())
+    response = client.post(reverse("specs:import"), {"file": upload})
+    assert (
+        "Criterion 1, text: This looks like an NHS number" in response.content.decode()
+    )
+    assert not PersonSpecification.objects.filter(organisation=rachel.organisation)
+
+
 def test_a_malformed_spec_file_is_refused_with_a_message(client, rachel):
     client.force_login(rachel)
     upload = SimpleUploadedFile("spec.json", b'{"title": "No criteria"}')
