@@ -29,6 +29,14 @@ class VacancyForm(PortfolioFormMixin, forms.ModelForm):
             organisation=organisation
         )
         self.fields["specification"].label = "Person specification"
+        if self.instance.pk and self.instance.applications.exists():
+            # Applications are written against these criteria.
+            self.fields["specification"].disabled = True
+            self.fields[
+                "specification"
+            ].help_text = (
+                "People have applied, so the specification can no longer change."
+            )
 
     def clean_closing_date(self):
         closing = self.cleaned_data["closing_date"]

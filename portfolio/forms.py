@@ -441,6 +441,24 @@ class SpecificationForm(PortfolioFormMixin, forms.ModelForm):
         model = PersonSpecification
         fields = ["title", "band", "source"]
 
+    def __init__(self, *args, organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        taken = PersonSpecification.objects.filter(
+            organisation=self.instance.organisation,
+            title=title,
+            version=self.instance.version,
+        ).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(
+                f"Your organisation already has version {self.instance.version} of a "
+                "specification with this title."
+            )
+        return title
+
 
 class CriterionForm(PortfolioFormMixin, forms.ModelForm):
     rule = forms.CharField(

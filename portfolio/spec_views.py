@@ -4,6 +4,7 @@ organisation's specs."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -150,10 +151,11 @@ def spec_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @recruiter_required
 def spec_create(request: HttpRequest) -> HttpResponse:
-    form = SpecificationForm(request.POST or None)
+    form = SpecificationForm(
+        request.POST or None, organisation=request.user.organisation
+    )
     if form.is_valid():
         spec = form.save(commit=False)
-        spec.organisation = request.user.organisation
         spec.slug = specs.unique_slug(f"{spec.title} v1")
         spec.save()
         messages.success(request, "Specification created. Now add its criteria.")
@@ -171,14 +173,25 @@ def spec_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "Copy it to a new version to make changes.",
         )
         return redirect("specs:detail", spec.slug)
-    form = SpecificationForm(request.POST or None, instance=spec)
+    form = SpecificationForm(
+        request.POST or None, instance=spec, organisation=request.user.organisation
+    )
     formset = CriterionFormSet(request.POST or None, instance=spec, prefix="criteria")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            form.save()
-            formset.save()
-        messages.success(request, "The specification has been saved.")
-        return redirect("specs:detail", spec.slug)
+        try:
+            with transaction.atomic():
+                form.save()
+                formset.save()
+        except ProtectedError:
+            # Nothing was saved; the page shows what was typed, and why.
+            messages.error(
+                request,
+                "A criterion you removed has statements in draft applications: keep "
+                "it, or copy the specification to a new version. Nothing was saved.",
+            )
+        else:
+            messages.success(request, "The specification has been saved.")
+            return redirect("specs:detail", spec.slug)
     return render(
         request,
         "portfolio/spec_form.html",

@@ -13,6 +13,8 @@ from portfolio.pid import validate_no_identifiers
 from portfolio.rules import clean_rule
 
 FORMAT = "coderfolio-person-specification"
+# Paths under /specifications/ that a spec's slug must not take.
+RESERVED_SLUGS = {"new", "import", "map", "links"}
 
 
 class SpecImportError(Exception):
@@ -119,6 +121,8 @@ def _criterion(raw: Any, number: int) -> Criterion:
 
 def unique_slug(base: str) -> str:
     slug = slugify(base)[:110] or "specification"
+    if slug in RESERVED_SLUGS:
+        slug = f"{slug}-specification"
     candidate, n = slug, 2
     while PersonSpecification.objects.filter(slug=candidate).exists():
         candidate, n = f"{slug}-{n}", n + 1
@@ -170,6 +174,7 @@ def import_spec(
     if (
         isinstance(wanted, str)
         and wanted
+        and wanted not in RESERVED_SLUGS
         and slugify(wanted) == wanted
         and not PersonSpecification.objects.filter(slug=wanted).exists()
     ):

@@ -30,7 +30,13 @@ def sniff_content_type(upload: IO[bytes]) -> str | None:
     try:
         with Image.open(upload) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
         return None
     finally:
         upload.seek(0)

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from applications.models import Application, Snapshot, Statement, SubmissionPack
 from portfolio.models import EvidenceLink
+from portfolio.specs import copy_to_new_version
 from tests.factories import make_evidence, make_vacancy
+from tests.portfolio.test_spec_views import formset_data
 
 
 @pytest.fixture(autouse=True)
@@ -303,3 +305,39 @@ def test_a_recruiter_cannot_edit_another_trusts_vacancy(client, oscar, vacancy):
     url = reverse("applications:vacancy_edit", args=[vacancy.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"title": "Hijacked"}).status_code == 404
+
+
+def test_a_vacancys_spec_cannot_change_once_people_have_applied(
+    client, rachel, application, trust_a
+):
+    vacancy = application.vacancy
+    other = copy_to_new_version(vacancy.specification)  # a valid choice otherwise
+    client.force_login(rachel)
+    client.post(
+        reverse("applications:vacancy_edit", args=[vacancy.pk]),
+        {
+            "title": vacancy.title,
+            "band": vacancy.band,
+            "reference": vacancy.reference,
+            "closing_date_day": str(vacancy.closing_date.day),
+            "closing_date_month": str(vacancy.closing_date.month),
+            "closing_date_year": str(vacancy.closing_date.year),
+            "specification": other.pk,
+        },
+    )
+    vacancy.refresh_from_db()
+    assert vacancy.specification_id == application.vacancy.specification_id
+
+
+def test_removing_a_criterion_with_draft_statements_is_refused(
+    client, rachel, alice, application
+):
+    spec = application.vacancy.specification
+    criterion = spec.criteria.first()
+    Statement.objects.create(application=application, criterion=criterion, text="Hi")
+    client.force_login(rachel)
+    data = formset_data(spec) | {"criteria-0-DELETE": "on"}
+    response = client.post(reverse("specs:edit", args=[spec.slug]), data)
+    assert response.status_code == 200
+    assert "has statements in draft applications" in response.content.decode()
+    assert spec.criteria.filter(pk=criterion.pk).exists()

@@ -160,3 +160,13 @@ def test_deleting_an_item_deletes_its_files_once_committed(
         client.post(reverse("portfolio:evidence_delete", args=[audit.pk]))
     assert not Attachment.objects.exists()
     assert not os.path.exists(path)
+
+
+def test_a_decompression_bomb_is_refused(client, alice, audit):
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, "PNG")
+    client.force_login(alice)
+    response = upload(client, audit, "bomb.png", buffer.getvalue())
+    assert response.status_code == 200
+    assert "The file must be a PDF, PNG or JPEG" in response.content.decode()
+    assert not Attachment.objects.exists()

@@ -352,3 +352,29 @@ def test_a_malformed_spec_file_is_refused_with_a_message(client, rachel):
         response.content.decode()
     )
     assert not PersonSpecification.objects.filter(title="No criteria").exists()
+
+
+def test_a_duplicate_title_is_refused_with_a_message(client, rachel, trust_a_spec):
+    client.force_login(rachel)
+    response = client.post(
+        reverse("specs:create"), {"title": "Clinical Coder", "band": "", "source": ""}
+    )
+    assert response.status_code == 200
+    assert "already has version 1 of a specification with this title" in (
+        response.content.decode()
+    )
+
+
+def test_an_imported_spec_cannot_take_a_reserved_slug(rachel, uhd):
+    spec = import_spec(
+        spec_to_dict(uhd) | {"slug": "import", "version": 3},
+        organisation=rachel.organisation,
+    )
+    assert spec.slug != "import"
+
+
+def test_coders_are_not_told_which_specs_are_in_use(client, alice, uhd):
+    uhd.locked_at = timezone.now()
+    uhd.save()
+    client.force_login(alice)
+    assert "In use" not in client.get(reverse("specs:list")).content.decode()
