@@ -24,6 +24,7 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from applications.snapshot import canonical_json
 from portfolio.charts import accuracy_trend_svg, data_uri, specialty_breadth_svg
 
 TEMPLATE = "applications/pack/pack.html"
@@ -58,11 +59,6 @@ MONTHS = [
 
 
 # --- Anonymising ------------------------------------------------------------------
-
-
-def canonical_json(data: Any) -> str:
-    """One text for one content: sorted keys, no spaces, UTF-8 kept."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def _words(text: str) -> set[str]:

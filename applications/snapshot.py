@@ -34,7 +34,7 @@ COMMON_FIELDS = {
 }
 
 
-def canonical_json(data: dict) -> str:
+def canonical_json(data: object) -> str:
     """One text for one content: sorted keys, no spaces, UTF-8 kept."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
