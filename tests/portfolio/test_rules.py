@@ -588,8 +588,8 @@ def test_facts_fetch_each_fact_once(alice, django_assert_num_queries):
     audit(alice, datetime.date(2026, 6, 1), 95, 100)
     portfolio = facts(alice)
 
-    # 1. the summary (items per kind and per contribution type, specialties,
-    # refresher, ACC)  2. complex cases per case type
+    # 1. the summary (items per kind and per contribution type, refresher, ACC)
+    # 2. complex cases per case type
     with django_assert_num_queries(2):
         cpd = evaluate("item_count", {"item_kind": "cpd"}, portfolio)
         cases = evaluate(
@@ -806,10 +806,10 @@ def test_coverage_queries_do_not_grow_with_the_portfolio(
     def coverage_queries() -> None:
         # 1. the spec's criteria  2. alice's links to them, with their evidence
         # 3. the summary of her evidence (items per kind and per contribution
-        # type, specialties, latest Standards Refresher, ACC)  4. complex cases
-        # per case type  5. years of experience (coding posts)  6. audit sums
-        # for the window (both accuracy criteria share it)
-        with django_assert_num_queries(6):
+        # type, latest Standards Refresher, ACC)  4. distinct specialties
+        # 5. complex cases per case type  6. years of experience (coding posts)
+        # 7. audit sums for the window (both accuracy criteria share it)
+        with django_assert_num_queries(7):
             report = coverage(spec, facts(alice))
         assert len(report.rows) == 21
 

@@ -86,10 +86,10 @@ def test_the_matrix_queries_do_not_grow_with_the_portfolio(
                 rationale="Because.",
             )
     # 1 session, 2 user, 3 spec, 4 criteria, 5 links with their evidence,
-    # 6 summary of the evidence (kinds, contribution types, specialties,
-    # refresher, ACC), 7 complex cases per case type, 8 years of experience,
-    # 9 audit sums for the window.
-    with django_assert_num_queries(9):
+    # 6 summary of the evidence (kinds, contribution types, refresher, ACC),
+    # 7 distinct specialties, 8 complex cases per case type, 9 years of
+    # experience, 10 audit sums for the window.
+    with django_assert_num_queries(10):
         response = client.get(reverse("specs:matrix", args=[UHD]))
     assert response.status_code == 200
 
