@@ -85,6 +85,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField("active", default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    portfolio_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=(
+            "Goes up whenever the coder's evidence, employment or mappings change; "
+            "pages drawn from the portfolio are cached under it."
+        ),
+    )
 
     objects = UserManager()
 

@@ -1,6 +1,7 @@
 """Person specifications: coders map evidence and see coverage; recruiters keep their
 organisation's specs."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -44,22 +46,39 @@ def spec_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _accepted_csrf_cookie(request: HttpRequest) -> str:
+    """The CSRF cookie, if the CSRF middleware took it as this request's secret.
+
+    The matrix's forms carry CSRF tokens, so a cached copy is only good for the
+    same secret (signing in replaces it). A cookie the middleware refused is
+    replaced by a new secret on every request: then there is nothing to key a
+    cache on, and the page is drawn afresh ("").
+    """
+    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return cookie if cookie and request.META.get("CSRF_COOKIE") == cookie else ""
+
+
 @coder_required
 def spec_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     """The coverage matrix of a spec for the signed-in coder, with gaps and route."""
     spec = get_object_or_404(
         PersonSpecification.objects.select_related("organisation"), slug=slug
     )
-    facts = rules.PortfolioFacts(request.user, timezone.localdate())
-    report = rules.coverage(spec, facts)
+    today = timezone.localdate()
+    facts = rules.PortfolioFacts(request.user, today)
+    # Worked out only when the page is not served from the cache.
+    report = SimpleLazyObject(lambda: rules.coverage(spec, facts))
     return render(
         request,
         "portfolio/spec_matrix.html",
         {
             "spec": spec,
             "report": report,
-            "route": rules.route_check(report, facts),
+            "route": SimpleLazyObject(lambda: rules.route_check(report, facts)),
             "status_labels": rules.STATUS_LABELS,
+            "today": today,
+            "cache_seconds": settings.CACHE_FRAGMENT_SECONDS,
+            "csrf_cookie": _accepted_csrf_cookie(request),
         },
     )
 

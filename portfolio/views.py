@@ -1,10 +1,14 @@
+from functools import cached_property
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from accounts.decorators import coder_required
 from portfolio import charts, metrics
@@ -45,34 +49,73 @@ def _get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
     return item.details
 
 
+class DashboardFigures:
+    """The dashboard's figures, each worked out when the template first asks for
+    it: a page served from the cache asks for none."""
+
+    def __init__(self, user, today) -> None:
+        self.user = user
+        self.today = today
+
+    @cached_property
+    def accuracy(self) -> metrics.Accuracy:
+        return metrics.weighted_accuracy(
+            self.user, since=metrics.months_before(self.today, 12)
+        )
+
+    @cached_property
+    def trend(self) -> list[dict]:
+        return metrics.audit_trend(self.user)
+
+    @cached_property
+    def trend_chart(self) -> str | None:
+        if not self.trend:
+            return None
+        return charts.data_uri(charts.accuracy_trend_svg(self.trend))
+
+    @cached_property
+    def specialties(self) -> list[Specialty]:
+        return metrics.specialties_covered(self.user)
+
+    @cached_property
+    def specialty_chart(self) -> str | None:
+        if not self.specialties:
+            return None
+        return charts.data_uri(charts.specialty_breadth_svg(self.specialties))
+
+    @cached_property
+    def years(self):
+        return metrics.years_of_experience(self.user, self.today)
+
+    @cached_property
+    def counts(self) -> list[dict]:
+        return metrics.counts_by_kind(self.user)
+
+    @cached_property
+    def total_items(self) -> int:
+        return sum(row["count"] for row in self.counts)
+
+    @cached_property
+    def last_refresher(self):
+        return metrics.last_standards_refresher(self.user)
+
+    @cached_property
+    def refresher_warning(self) -> str | None:
+        return metrics.refresher_warning(self.last_refresher, self.today)
+
+
 @coder_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
     today = timezone.localdate()
-    since = metrics.months_before(today, 12)
-    accuracy = metrics.weighted_accuracy(user, since=since)
-    trend = metrics.audit_trend(user)
-    specialties = metrics.specialties_covered(user)
-    last_refresher = metrics.last_standards_refresher(user)
-    context = {
-        "accuracy": accuracy,
-        "trend": trend,
-        "trend_chart": charts.data_uri(charts.accuracy_trend_svg(trend))
-        if trend
-        else None,
-        "specialties": specialties,
-        "specialty_chart": (
-            charts.data_uri(charts.specialty_breadth_svg(specialties))
-            if specialties
-            else None
-        ),
-        "years": metrics.years_of_experience(user, today),
-        "counts": metrics.counts_by_kind(user),
-        "last_refresher": last_refresher,
-        "refresher_warning": metrics.refresher_warning(last_refresher, today),
-    }
-    context["total_items"] = sum(row["count"] for row in context["counts"])
-    return render(request, "portfolio/dashboard.html", context)
+    return render(
+        request,
+        "portfolio/dashboard.html",
+        {
+            "figures": DashboardFigures(request.user, today),
+            "today": today,
+            "cache_seconds": settings.CACHE_FRAGMENT_SECONDS,
+        },
+    )
 
 
 class EvidenceFilterForm(forms.Form):
@@ -135,17 +178,19 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         items = items.filter(date__lte=data["date_to"])
     if data.get("sort") == "oldest":
         items = items.order_by("date", "id")
-    page = Paginator(items.prefetch_related("specialties"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(items.prefetch_related("specialties"), PAGE_SIZE)
     return render(
         request,
         "portfolio/evidence_list.html",
         {
             "form": form,
-            "page": page,
+            # Counted and read only when the page is not served from the cache.
+            "page": SimpleLazyObject(
+                lambda: paginator.get_page(request.GET.get("page"))
+            ),
             "query": query.urlencode(),
             "filtered": bool(query),
+            "cache_seconds": settings.CACHE_FRAGMENT_SECONDS,
         },
     )
 

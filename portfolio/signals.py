@@ -1,0 +1,83 @@
+"""Keep `User.portfolio_version` moving with the portfolio, so cached pages drawn
+from it (dashboard, evidence list, coverage matrix) are never served stale.
+
+Every save or delete of an item (of any kind), an employment, an attachment or a
+mapping, and every change to an item's specialties or case types, bumps the owner's
+version in the same transaction as the change. Queryset `update()` and
+`bulk_create()` send no signals: code that uses them on these models must call
+`portfolio_changed` itself. A criterion's change touches its specification's
+`updated_at`, which keys the cached coverage matrix.
+"""
+
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from portfolio.models import (
+    Attachment,
+    ComplexCase,
+    Criterion,
+    Employment,
+    Evidence,
+    EvidenceLink,
+    PersonSpecification,
+    Specialty,
+)
+
+
+def portfolio_changed(*owner_ids: int) -> None:
+    """Bump the portfolio version of these coders. One query."""
+    from accounts.models import User
+
+    User.objects.filter(pk__in=set(owner_ids)).update(
+        portfolio_version=F("portfolio_version") + 1
+    )
+
+
+def _owner_id(instance) -> int | None:
+    if isinstance(instance, Evidence | Employment):
+        return instance.owner_id
+    if isinstance(instance, EvidenceLink | Attachment):
+        return (
+            Evidence.objects.filter(pk=instance.evidence_id)
+            .values_list("owner_id", flat=True)
+            .first()
+        )
+    return None
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _bump_on_save_or_delete(sender, instance, **kwargs) -> None:
+    # No sender filter: each kind of evidence is its own sender.
+    if kwargs.get("raw"):  # fixtures loading
+        return
+    if isinstance(instance, Criterion):
+        PersonSpecification.objects.filter(pk=instance.specification_id).update(
+            updated_at=timezone.now()
+        )
+        return
+    owner_id = _owner_id(instance)
+    if owner_id is not None:
+        portfolio_changed(owner_id)
+
+
+@receiver(m2m_changed, sender=Evidence.specialties.through)
+@receiver(m2m_changed, sender=ComplexCase.case_types.through)
+def _bump_on_tags(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if not reverse:  # from the item's side: item.specialties.set(...)
+        if action in ("post_add", "post_remove", "post_clear"):
+            portfolio_changed(instance.owner_id)
+        return
+    # From the specialty's (or case type's) side: the items named; for a clear,
+    # every item it had, read before the rows go.
+    if action in ("post_add", "post_remove"):
+        items = Evidence.objects.filter(pk__in=pk_set)
+    elif action == "pre_clear":
+        items = instance.evidence if isinstance(instance, Specialty) else instance.cases
+    else:
+        return
+    owners = set(items.values_list("owner_id", flat=True))
+    if owners:
+        portfolio_changed(*owners)
