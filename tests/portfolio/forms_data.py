@@ -1,8 +1,9 @@
 """Valid form submissions for each kind of evidence, as a browser would send them."""
 
 import datetime
+import json
 
-from portfolio.models import CaseType, Specialty
+from portfolio.models import CaseType, PersonSpecification, Specialty
 
 
 def date_parts(name: str, day: datetime.date | None) -> dict[str, str]:
@@ -82,3 +83,28 @@ def valid_data(kind: str) -> dict:
         },
     }[kind]
     return {**common, **per_kind}
+
+
+def spec_formset_data(spec: PersonSpecification, **changes) -> dict:
+    """The spec edit page's POST: the spec's fields and every criterion, as shown."""
+    criteria = list(spec.criteria.all())
+    data = {
+        "title": spec.title,
+        "band": spec.band,
+        "source": spec.source,
+        "criteria-TOTAL_FORMS": str(len(criteria)),
+        "criteria-INITIAL_FORMS": str(len(criteria)),
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+    }
+    for i, c in enumerate(criteria):
+        data |= {
+            f"criteria-{i}-id": str(c.pk),
+            f"criteria-{i}-category": c.category,
+            f"criteria-{i}-requirement": c.requirement,
+            f"criteria-{i}-route": c.route,
+            f"criteria-{i}-text": c.text,
+            f"criteria-{i}-order": str(c.order),
+            f"criteria-{i}-rule": json.dumps(c.rule) if c.rule else "",
+        }
+    return data | changes

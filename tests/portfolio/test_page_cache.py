@@ -3,7 +3,6 @@ never someone else's: each test views a page, changes the portfolio the way a us
 would, and views it again."""
 
 import datetime
-import json
 import re
 from html import unescape
 
@@ -25,7 +24,7 @@ from portfolio.models import (
 from portfolio.portability import dumps, export_portfolio
 from portfolio.specs import import_spec, spec_to_dict
 from tests.factories import PASSWORD, make_audit, make_employment, make_evidence
-from tests.portfolio.forms_data import date_parts, valid_data
+from tests.portfolio.forms_data import date_parts, spec_formset_data, valid_data
 
 UHD = "uhd-senior-clinical-coder-v1"
 HOME = reverse("portfolio:home")
@@ -116,31 +115,6 @@ def link_to(item, criterion: Criterion, rationale: str = "Because.") -> Evidence
     return EvidenceLink.objects.create(
         evidence=item, criterion=criterion, rationale=rationale
     )
-
-
-def formset_data(spec: PersonSpecification, **changes) -> dict:
-    """The spec edit page's POST: the spec's fields and every criterion, as shown."""
-    criteria = list(spec.criteria.all())
-    data = {
-        "title": spec.title,
-        "band": spec.band,
-        "source": spec.source,
-        "criteria-TOTAL_FORMS": str(len(criteria)),
-        "criteria-INITIAL_FORMS": str(len(criteria)),
-        "criteria-MIN_NUM_FORMS": "0",
-        "criteria-MAX_NUM_FORMS": "1000",
-    }
-    for i, c in enumerate(criteria):
-        data |= {
-            f"criteria-{i}-id": str(c.pk),
-            f"criteria-{i}-category": c.category,
-            f"criteria-{i}-requirement": c.requirement,
-            f"criteria-{i}-route": c.route,
-            f"criteria-{i}-text": c.text,
-            f"criteria-{i}-order": str(c.order),
-            f"criteria-{i}-rule": json.dumps(c.rule) if c.rule else "",
-        }
-    return data | changes
 
 
 # --- Dashboard ------------------------------------------------------------------
@@ -566,7 +540,7 @@ def test_the_matrix_shows_a_criterion_reworded_by_the_recruiter(
     client.force_login(rachel)
     response = client.post(
         reverse("specs:edit", args=[trust_a_spec.slug]),
-        formset_data(
+        spec_formset_data(
             trust_a_spec, **{f"criteria-{index}-text": "Sound judgement, reworded"}
         ),
     )
@@ -600,7 +574,7 @@ def test_the_matrix_shows_a_spec_retitled_by_the_recruiter(
     client.force_login(rachel)
     response = client.post(
         reverse("specs:edit", args=[trust_a_spec.slug]),
-        formset_data(trust_a_spec, title="Coding Auditor"),
+        spec_formset_data(trust_a_spec, title="Coding Auditor"),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert "Coding Auditor" in text(alices.get(matrix))

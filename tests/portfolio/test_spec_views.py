@@ -14,6 +14,7 @@ from portfolio.demo import build_demo_portfolio
 from portfolio.models import Criterion, EvidenceLink, PersonSpecification
 from portfolio.specs import import_spec, spec_to_dict
 from tests.factories import make_evidence
+from tests.portfolio.forms_data import spec_formset_data
 
 UHD = "uhd-senior-clinical-coder-v1"
 
@@ -240,31 +241,6 @@ def test_coders_cannot_manage_specs(client, alice, trust_a_spec):
     assert client.get(reverse("specs:import")).status_code == 404
 
 
-def formset_data(spec: PersonSpecification, **changes) -> dict:
-    """The edit page's POST: the spec's fields and every criterion, as shown."""
-    criteria = list(spec.criteria.all())
-    data = {
-        "title": spec.title,
-        "band": spec.band,
-        "source": spec.source,
-        "criteria-TOTAL_FORMS": str(len(criteria)),
-        "criteria-INITIAL_FORMS": str(len(criteria)),
-        "criteria-MIN_NUM_FORMS": "0",
-        "criteria-MAX_NUM_FORMS": "1000",
-    }
-    for i, c in enumerate(criteria):
-        data |= {
-            f"criteria-{i}-id": str(c.pk),
-            f"criteria-{i}-category": c.category,
-            f"criteria-{i}-requirement": c.requirement,
-            f"criteria-{i}-route": c.route,
-            f"criteria-{i}-text": c.text,
-            f"criteria-{i}-order": str(c.order),
-            f"criteria-{i}-rule": json.dumps(c.rule) if c.rule else "",
-        }
-    return data | changes
-
-
 def test_a_recruiter_creates_a_spec_and_adds_criteria_with_rules(
     client, rachel, trust_a
 ):
@@ -276,7 +252,7 @@ def test_a_recruiter_creates_a_spec_and_adds_criteria_with_rules(
     spec = PersonSpecification.objects.get(title="Coding Auditor")
     assert spec.organisation == trust_a and spec.version == 1
     assert response.url == reverse("specs:edit", args=[spec.slug])
-    data = formset_data(spec) | {
+    data = spec_formset_data(spec) | {
         "criteria-TOTAL_FORMS": "1",
         "criteria-0-category": "qualifications",
         "criteria-0-requirement": "essential",
@@ -292,7 +268,7 @@ def test_a_recruiter_creates_a_spec_and_adds_criteria_with_rules(
 
 def test_a_bad_rule_is_refused_with_a_message(client, rachel, trust_a_spec):
     client.force_login(rachel)
-    data = formset_data(trust_a_spec, **{"criteria-0-rule": '{"kind": "vibes"}'})
+    data = spec_formset_data(trust_a_spec, **{"criteria-0-rule": '{"kind": "vibes"}'})
     response = client.post(reverse("specs:edit", args=[trust_a_spec.slug]), data)
     assert response.status_code == 200
     assert "Unknown rule kind &#x27;vibes&#x27;" in response.content.decode()
@@ -305,7 +281,7 @@ def test_a_spec_in_use_cannot_change_but_can_be_copied(client, rachel, trust_a_s
     client.force_login(rachel)
     edit = reverse("specs:edit", args=[trust_a_spec.slug])
     response = client.post(
-        edit, formset_data(trust_a_spec, title="Changed"), follow=True
+        edit, spec_formset_data(trust_a_spec, title="Changed"), follow=True
     )
     assert "cannot change" in response.content.decode()
     trust_a_spec.refresh_from_db()
