@@ -9,7 +9,7 @@ from applications.models import Application, Snapshot, Statement, SubmissionPack
 from portfolio.models import EvidenceLink
 from portfolio.specs import copy_to_new_version
 from tests.factories import make_evidence, make_vacancy
-from tests.portfolio.test_spec_views import formset_data
+from tests.portfolio.forms_data import spec_formset_data
 
 
 @pytest.fixture(autouse=True)
@@ -336,7 +336,7 @@ def test_removing_a_criterion_with_draft_statements_is_refused(
     criterion = spec.criteria.first()
     Statement.objects.create(application=application, criterion=criterion, text="Hi")
     client.force_login(rachel)
-    data = formset_data(spec) | {"criteria-0-DELETE": "on"}
+    data = spec_formset_data(spec) | {"criteria-0-DELETE": "on"}
     response = client.post(reverse("specs:edit", args=[spec.slug]), data)
     assert response.status_code == 200
     assert "has statements in draft applications" in response.content.decode()
