@@ -14,12 +14,15 @@ import hashlib
 import json
 import re
 import threading
+import zlib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pydyf
 from django.template.loader import get_template, render_to_string
+from pydyf import _to_bytes  # pydyf's own serialiser; pydyf is pinned with WeasyPrint
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -395,14 +398,19 @@ def _stylesheet_text() -> str:
     return Path(get_template(STYLESHEET).origin.name).read_text(encoding="utf-8")
 
 
-_IMAGE_CACHE_SIZE = 32
+# zlib's default: the content streams come out about as small as at pydyf's 9.
+_DEFLATE_LEVEL = 6
 
 
 def _resources() -> SimpleNamespace:
-    """Per thread, built once: the parsed stylesheet, fonts, a fetcher, images."""
+    """Per thread, built once: the parsed stylesheet, fonts and a fetcher.
+
+    No image cache across builds: WeasyPrint's cached SVG images keep the layout
+    context of the build that loaded them, and with it that whole document (every
+    element's computed style), so a shared cache held about 30 MB from one build to
+    the next. The charts' data URIs are cached instead (see _cached_chart).
+    """
     resources = getattr(_local, "resources", None)
-    if resources is not None and len(resources.images) > _IMAGE_CACHE_SIZE:
-        resources.images.clear()
     if resources is None:
         font_config = FontConfiguration()
         fetcher = DataOnlyFetcher()
@@ -410,11 +418,7 @@ def _resources() -> SimpleNamespace:
             string=_stylesheet_text(), font_config=font_config, url_fetcher=fetcher
         )
         resources = SimpleNamespace(
-            font_config=font_config,
-            fetcher=fetcher,
-            stylesheet=stylesheet,
-            # WeasyPrint's image cache, keyed by URL: the charts' data URIs.
-            images={},
+            font_config=font_config, fetcher=fetcher, stylesheet=stylesheet
         )
         _local.resources = resources
     return resources
@@ -425,13 +429,38 @@ def _submitted_at(snapshot: dict) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
 
 
-def _dedupe_associated_files(document: Any, pdf: Any) -> None:
+def _dedupe_associated_files(pdf: pydyf.PDF) -> None:
     """WeasyPrint 70 lists each PDF/A-3 attachment twice in the catalog's /AF."""
     files = pdf.catalog.get("AF")
     if files:
         unique = list(dict.fromkeys(files))
         files.clear()
         files.extend(unique)
+
+
+def _compress_streams_once(pdf: pydyf.PDF) -> None:
+    """Deflate each stream once, here, rather than twice in pydyf.
+
+    pydyf compresses a stream (at level 9) each time its bytes are asked for, and
+    for PDF/A it asks twice: to write the file and to hash every object into the
+    file identifier. The page contents are most of the PDF, so that was about a
+    tenth of the build. The bytes are the same each time: still deterministic.
+    """
+    for pdf_object in pdf.objects:
+        if (
+            isinstance(pdf_object, pydyf.Stream)
+            and pdf_object.compress
+            and "Filter" not in pdf_object.extra
+        ):
+            raw = b"\n".join(_to_bytes(item) for item in pdf_object.stream)
+            pdf_object.stream = [zlib.compress(raw, _DEFLATE_LEVEL)]
+            pdf_object.compress = False
+            pdf_object.extra["Filter"] = "/FlateDecode"
+
+
+def _finish(document: Any, pdf: pydyf.PDF) -> None:
+    _dedupe_associated_files(pdf)
+    _compress_streams_once(pdf)
 
 
 def build_pdf(
@@ -480,10 +509,12 @@ def build_pdf(
         "pdf_variant": PDF_VARIANT,
         "pdf_tags": True,
         "attachments": [attachment],
-        "cache": resources.images,
+        "cache": {},  # this build's images only (see _resources)
     }
-    document = HTML(
-        string=html_text, url_fetcher=resources.fetcher, media_type="print"
-    ).render(font_config=resources.font_config, **options)
-    pdf = document.write_pdf(finisher=_dedupe_associated_files, **options)
+    html = HTML(string=html_text, url_fetcher=resources.fetcher, media_type="print")
+    # The peak is while the laid-out pages are drawn: drop what is not needed then.
+    del snapshot, html_text
+    document = html.render(font_config=resources.font_config, **options)
+    del html
+    pdf = document.write_pdf(finisher=_finish, **options)
     return pdf, len(document.pages)

@@ -5,7 +5,7 @@ process, so that its peak memory is the pack's and not the earlier figures'.
 
 Runs against whatever DATABASE_URL and DJANGO_SETTINGS_MODULE name (the bench's own
 database, from bench/run.py). Reads the application's frozen snapshot, builds the full
-pack once to warm up (fonts, the stylesheet, chart and image caches), then `--runs`
+pack once to warm up (fonts, the parsed stylesheet, the charts), then `--runs`
 more times, and prints JSON: the times, the pages, the PDF's size and the process's
 peak resident memory (`ru_maxrss`, the whole process's life: Python, Django,
 WeasyPrint and the builds) with its value before the first build.
