@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max
 
 from portfolio.models import (
     AUDIT_MEASURES,
@@ -55,24 +55,40 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def weighted_accuracy(
-    owner, since: datetime.date | None = None, measures: list[str] | None = None
-) -> Accuracy:
-    """Weighted accuracy of the owner's audits dated on or after `since`. One query."""
-    keys = measures or [key for key, _ in AUDIT_MEASURES]
+MEASURE_KEYS = [key for key, _ in AUDIT_MEASURES]
+_COUNT_FIELDS = [
+    f"{key}_{part}" for key in MEASURE_KEYS for part in ("correct", "audited")
+]
+
+
+def audit_rows(owner, since: datetime.date | None = None) -> list[dict]:
+    """The owner's audits dated on or after `since`, oldest first, as plain rows:
+    date, title and each measure's `<key>_correct` and `<key>_audited`. One query.
+
+    Plain rows rather than model instances: a three-year portfolio has dozens of
+    audits, and the dashboard draws all of them.
+    """
     audits = AccuracyAudit.objects.filter(owner=owner)
     if since:
         audits = audits.filter(date__gte=since)
-    sums = audits.aggregate(
-        audits=Count("pk"),
-        **{f"{k}_correct": Sum(f"{k}_correct") for k in keys},
-        **{f"{k}_audited": Sum(f"{k}_audited") for k in keys},
-    )
+    return list(audits.order_by("date", "pk").values("date", "title", *_COUNT_FIELDS))
+
+
+def accuracy_of(
+    rows: list[dict],
+    since: datetime.date | None = None,
+    measures: list[str] | None = None,
+) -> Accuracy:
+    """Weighted accuracy of the audit rows (`audit_rows`) dated on or after `since`:
+    every code correct over every code audited, on the measures given (all four by
+    default), so a large audit weighs more than a small one."""
+    keys = measures or MEASURE_KEYS
+    rows = [row for row in rows if since is None or row["date"] >= since]
     labels = dict(AUDIT_MEASURES)
-    result = Accuracy(since=since, audits=sums["audits"])
+    result = Accuracy(since=since, audits=len(rows))
     for key in keys:
-        correct = sums[f"{key}_correct"] or 0
-        audited = sums[f"{key}_audited"] or 0
+        correct = sum(row[f"{key}_correct"] for row in rows)
+        audited = sum(row[f"{key}_audited"] for row in rows)
         result.correct += correct
         result.audited += audited
         result.measures.append(
@@ -87,34 +103,36 @@ def weighted_accuracy(
     return result
 
 
-def audit_trend(owner) -> list[dict]:
-    """Every audit, oldest first, with overall and per-measure figures. One query.
+def weighted_accuracy(
+    owner, since: datetime.date | None = None, measures: list[str] | None = None
+) -> Accuracy:
+    """Weighted accuracy of the owner's audits dated on or after `since`. One query."""
+    return accuracy_of(audit_rows(owner, since), since, measures)
 
-    Plain rows rather than model instances: a three-year portfolio has dozens of
-    audits and the dashboard draws all of them.
-    """
-    keys = [key for key, _ in AUDIT_MEASURES]
-    fields = [f"{key}_{part}" for key in keys for part in ("correct", "audited")]
-    rows = []
-    for audit in (
-        AccuracyAudit.objects.filter(owner=owner)
-        .order_by("date", "pk")
-        .values("date", "title", *fields)
-    ):
-        correct = sum(audit[f"{key}_correct"] for key in keys)
-        audited = sum(audit[f"{key}_audited"] for key in keys)
-        rows.append(
+
+def trend_of(rows: list[dict]) -> list[dict]:
+    """Each audit row (`audit_rows`) with its overall and per-measure figures."""
+    trend = []
+    for row in rows:
+        correct = sum(row[f"{key}_correct"] for key in MEASURE_KEYS)
+        audited = sum(row[f"{key}_audited"] for key in MEASURE_KEYS)
+        trend.append(
             {
-                "date": audit["date"],
-                "title": audit["title"],
+                "date": row["date"],
+                "title": row["title"],
                 "overall": percent(correct, audited),
                 "measures": {
-                    key: percent(audit[f"{key}_correct"], audit[f"{key}_audited"])
-                    for key in keys
+                    key: percent(row[f"{key}_correct"], row[f"{key}_audited"])
+                    for key in MEASURE_KEYS
                 },
             }
         )
-    return rows
+    return trend
+
+
+def audit_trend(owner) -> list[dict]:
+    """Every audit, oldest first, with overall and per-measure figures. One query."""
+    return trend_of(audit_rows(owner))
 
 
 def merge_periods(
