@@ -44,6 +44,7 @@ from portfolio.models import (
     Specialty,
 )
 from portfolio.pid import describe_findings, find_identifiers
+from portfolio.signals import one_bump_per_coder
 from portfolio.uploads import sniff_content_type
 
 FORMAT = "coderfolio-portfolio"
@@ -558,7 +559,7 @@ def import_portfolio(data: dict, owner) -> ImportSummary:
         raise _refuse(plan.problems)
     written: list[str] = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), one_bump_per_coder():
             for post in plan.employment:
                 post.save()
             for prepared in plan.evidence:

@@ -9,6 +9,10 @@ version in the same transaction as the change. Queryset `update()` and
 `updated_at`, which keys the cached coverage matrix.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -25,14 +29,39 @@ from portfolio.models import (
     Specialty,
 )
 
+# The owners whose changes are being collected by `one_bump_per_coder`, if any.
+_collecting: ContextVar[set[int] | None] = ContextVar("collecting", default=None)
+
 
 def portfolio_changed(*owner_ids: int) -> None:
-    """Bump the portfolio version of these coders. One query."""
+    """Bump the portfolio version of these coders. One query (none while
+    `one_bump_per_coder` collects them)."""
     from accounts.models import User
 
+    collected = _collecting.get()
+    if collected is not None:
+        collected.update(owner_ids)
+        return
     User.objects.filter(pk__in=set(owner_ids)).update(
         portfolio_version=F("portfolio_version") + 1
     )
+
+
+@contextmanager
+def one_bump_per_coder() -> Iterator[None]:
+    """Collect the owners of the changes made inside, and bump each once on the way
+    out: for bulk work such as an import (a thousand items would otherwise be a
+    thousand and more updates of the same row). Use it inside the transaction that
+    makes the changes, so the bump commits with them; nothing is bumped if the
+    block raises (the transaction rolls back)."""
+    collected: set[int] = set()
+    token = _collecting.set(collected)
+    try:
+        yield
+    finally:
+        _collecting.reset(token)
+    if collected:
+        portfolio_changed(*collected)
 
 
 def _owner_id(instance) -> int | None:
