@@ -201,9 +201,10 @@ class PortfolioFacts:
         }
         refreshers, awards = [], []
         for kind, contribution_type, n, last_refresher, acc_awarded in groups:
-            summary[f"kind:{kind}"] += n
+            summary[f"kind:{kind}"] = summary.get(f"kind:{kind}", 0) + n
             if contribution_type:
-                summary[f"contribution:{contribution_type}"] += n
+                key = f"contribution:{contribution_type}"
+                summary[key] = summary.get(key, 0) + n
             refreshers += [last_refresher] if last_refresher else []
             awards += [acc_awarded] if acc_awarded else []
         summary["last_refresher"] = max(refreshers, default=None)

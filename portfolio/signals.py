@@ -2,8 +2,9 @@
 from it (dashboard, evidence list, coverage matrix) are never served stale.
 
 Every save or delete of an item (of any kind), an employment, an attachment or a
-mapping, and every change to an item's specialties or case types, bumps the owner's
-version in the same transaction as the change. Queryset `update()` and
+mapping, every change to an item's specialties or case types and the deletion of a
+specialty or case type bumps the owner's version; the views make the change and the
+bump in one transaction, so neither commits without the other. Queryset `update()` and
 `bulk_create()` send no signals: code that uses them on these models must call
 `portfolio_changed` itself. A criterion's change touches its specification's
 `updated_at`, which keys the cached coverage matrix.
@@ -14,12 +15,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
 from portfolio.models import (
+    KIND_MODELS,
     Attachment,
+    CaseType,
     ComplexCase,
     Criterion,
     Employment,
@@ -76,20 +79,40 @@ def _owner_id(instance) -> int | None:
     return None
 
 
-@receiver(post_save)
-@receiver(post_delete)
 def _bump_on_save_or_delete(sender, instance, **kwargs) -> None:
-    # No sender filter: each kind of evidence is its own sender.
     if kwargs.get("raw"):  # fixtures loading
-        return
-    if isinstance(instance, Criterion):
-        PersonSpecification.objects.filter(pk=instance.specification_id).update(
-            updated_at=timezone.now()
-        )
         return
     owner_id = _owner_id(instance)
     if owner_id is not None:
         portfolio_changed(owner_id)
+
+
+def _touch_specification(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return
+    PersonSpecification.objects.filter(pk=instance.specification_id).update(
+        updated_at=timezone.now()
+    )
+
+
+# Connected model by model (each kind of evidence is its own sender): a receiver
+# for every model would turn off Django's fast deletes everywhere (sessions...).
+for _model in (Evidence, *KIND_MODELS.values(), Employment, Attachment, EvidenceLink):
+    post_save.connect(_bump_on_save_or_delete, sender=_model)
+    post_delete.connect(_bump_on_save_or_delete, sender=_model)
+post_save.connect(_touch_specification, sender=Criterion)
+post_delete.connect(_touch_specification, sender=Criterion)
+
+
+@receiver(pre_delete, sender=Specialty)
+@receiver(pre_delete, sender=CaseType)
+def _bump_before_a_tag_goes(sender, instance, **kwargs) -> None:
+    """Deleting a specialty or case type drops it from items without m2m signals:
+    bump the owners of the items that had it."""
+    items = instance.evidence if isinstance(instance, Specialty) else instance.cases
+    owners = set(items.values_list("owner_id", flat=True))
+    if owners:
+        portfolio_changed(*owners)
 
 
 @receiver(m2m_changed, sender=Evidence.specialties.through)

@@ -98,7 +98,8 @@ def map_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if spec:
         form = LinkFromEvidenceForm(request.POST or None, evidence=item, spec=spec)
         if request.method == "POST" and form.is_valid():
-            link = form.save()
+            with transaction.atomic():  # the mapping and the version bump
+                link = form.save()
             messages.success(request, f"Mapped to “{link.criterion.text}”.")
             return redirect(
                 f"{reverse('specs:map_evidence', args=[item.pk])}?spec={spec.slug}"
@@ -128,7 +129,8 @@ def add_evidence_to_criterion(request: HttpRequest, slug: str, pk: int) -> HttpR
         request.POST or None, criterion=criterion, owner=request.user
     )
     if form.is_valid():
-        link = form.save()
+        with transaction.atomic():  # the mapping and the version bump
+            link = form.save()
         messages.success(request, f"“{link.evidence.title}” added to this criterion.")
         return redirect(
             reverse("specs:matrix", args=[slug]) + f"#criterion-{criterion.pk}"

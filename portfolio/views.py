@@ -215,7 +215,8 @@ def evidence_create(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     form = KIND_FORMS[kind](request.POST or None, owner=request.user)
     if form.is_valid():
-        item = form.save()
+        with transaction.atomic():  # the item, its tags and the version bump
+            item = form.save()
         messages.success(request, f"{item.get_kind_display()} added.")
         for warning in form.warnings:
             messages.warning(request, warning)
@@ -246,7 +247,8 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_evidence_for_user(request, pk)
     form = KIND_FORMS[item.kind](request.POST or None, instance=item)
     if form.is_valid():
-        item = form.save()
+        with transaction.atomic():  # the item, its tags and the version bump
+            item = form.save()
         messages.success(request, "Your changes have been saved.")
         for warning in form.warnings:
             messages.warning(request, warning)
@@ -275,7 +277,8 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_evidence_for_user(request, pk)
     form = AttachmentForm(request.POST or None, request.FILES or None, evidence=item)
     if form.is_valid():
-        form.save()
+        with transaction.atomic():  # the attachment and the version bump
+            form.save()
         messages.success(request, "The file has been attached.")
         return redirect(item)
     return render(
@@ -341,7 +344,8 @@ def employment_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
         post = get_object_or_404(Employment, pk=pk, owner=request.user)
     form = EmploymentForm(request.POST or None, instance=post, owner=request.user)
     if form.is_valid():
-        form.save()
+        with transaction.atomic():  # the post and the version bump
+            form.save()
         messages.success(request, "Your employment history has been saved.")
         return redirect("portfolio:employment_list")
     return render(

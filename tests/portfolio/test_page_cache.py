@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from portfolio import signals
 from portfolio.models import (
     CaseType,
     Criterion,
@@ -826,3 +827,68 @@ def test_changes_collected_for_one_bump_are_dropped_with_their_transaction(alice
         make_evidence(alice, "cpd")
         make_evidence(alice, "audit")
     assert version(alice) == v + 1
+
+
+# --- The version only goes up ----------------------------------------------------
+
+
+def test_a_password_change_does_not_put_back_an_older_version(client, alice):
+    # The password change view loads the user before, and saves it after, a change
+    # made meanwhile in another tab: the version must not go back to what it was.
+    sign_in(client, alice)
+    make_evidence(alice, "cpd", title="First")
+    assert list_titles(client.get(LIST)) == ["First"]
+    loaded_before = User.objects.get(pk=alice.pk)
+    make_evidence(alice, "cpd", title="Second")
+    assert sorted(list_titles(client.get(LIST))) == ["First", "Second"]
+
+    v = version(alice)
+    loaded_before.set_password("a-new-long-password-9")
+    loaded_before.save()
+    assert version(alice) == v
+    make_evidence(alice, "cpd", title="Third")
+    alice.refresh_from_db()
+    sign_in(client, alice)  # the new password signed the old session out
+
+    assert sorted(list_titles(client.get(LIST))) == ["First", "Second", "Third"]
+    assert User.objects.get(pk=alice.pk).check_password("a-new-long-password-9")
+
+
+def test_an_item_is_not_saved_without_its_version_bump(client, alice, monkeypatch):
+    def fail(*owner_ids):
+        raise RuntimeError("database is locked")
+
+    sign_in(client, alice)
+    client.get(HOME)
+    monkeypatch.setattr(signals, "portfolio_changed", fail)
+
+    with pytest.raises(RuntimeError):
+        client.post(
+            reverse("portfolio:evidence_create", args=["cpd"]), valid_data("cpd")
+        )
+
+    # The item went with the bump: the cached dashboard is still the truth.
+    assert not alice.evidence.exists()
+
+
+def test_deleting_a_specialty_bumps_the_coders_who_used_it(client, alice, bob):
+    rare = Specialty.objects.create(code="999", name="Bench Specialty")
+    make_evidence(alice, "cpd", title="Tagged").specialties.add(rare)
+    sign_in(client, alice)
+    assert "Bench Specialty" in text(client.get(HOME))
+    v_alice, v_bob = version(alice), version(bob)
+
+    rare.delete()
+
+    assert version(alice) == v_alice + 1
+    assert version(bob) == v_bob
+    assert "Bench Specialty" not in text(client.get(HOME))
+
+
+def test_session_clean_up_keeps_djangos_fast_delete():
+    # The receivers are connected model by model: one for every model would make
+    # every bulk delete load its rows and signal each one.
+    from django.contrib.sessions.models import Session
+    from django.db.models.deletion import Collector
+
+    assert Collector("default").can_fast_delete(Session.objects.all())
