@@ -175,7 +175,7 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
             }
         )
 
-    accuracy = facts.accuracy(12, [key for key, _ in metrics.AUDIT_MEASURES])
+    accuracy = facts.accuracy(12, metrics.MEASURE_KEYS)
     return {
         "format": Snapshot.FORMAT,
         "version": Snapshot.VERSION,

@@ -42,7 +42,7 @@ RULE_PARAMETERS: dict[str, dict[str, tuple[type, object]]] = {
         "window_months": (int, 12),
         "threshold": (float, 90),
         "min_audits": (int, 2),
-        "measures": (list, [key for key, _ in AUDIT_MEASURES]),
+        "measures": (list, metrics.MEASURE_KEYS),
     },
     RuleKind.EXPERIENCE_YEARS: {"years": (float, None)},
     RuleKind.HOLDS_ACC: {},

@@ -79,6 +79,17 @@ def _owner_id(instance) -> int | None:
     return None
 
 
+def _items_tagged(tag: Specialty | CaseType):
+    """The items a specialty or a case type is on."""
+    return tag.evidence.all() if isinstance(tag, Specialty) else tag.cases.all()
+
+
+def _bump_owners_of(items) -> None:
+    owners = set(items.values_list("owner_id", flat=True))
+    if owners:
+        portfolio_changed(*owners)
+
+
 def _bump_on_save_or_delete(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):  # fixtures loading
         return
@@ -109,10 +120,7 @@ post_delete.connect(_touch_specification, sender=Criterion)
 def _bump_before_a_tag_goes(sender, instance, **kwargs) -> None:
     """Deleting a specialty or case type drops it from items without m2m signals:
     bump the owners of the items that had it."""
-    items = instance.evidence if isinstance(instance, Specialty) else instance.cases
-    owners = set(items.values_list("owner_id", flat=True))
-    if owners:
-        portfolio_changed(*owners)
+    _bump_owners_of(_items_tagged(instance))
 
 
 @receiver(m2m_changed, sender=Evidence.specialties.through)
@@ -125,11 +133,6 @@ def _bump_on_tags(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     # From the specialty's (or case type's) side: the items named; for a clear,
     # every item it had, read before the rows go.
     if action in ("post_add", "post_remove"):
-        items = Evidence.objects.filter(pk__in=pk_set)
+        _bump_owners_of(Evidence.objects.filter(pk__in=pk_set))
     elif action == "pre_clear":
-        items = instance.evidence if isinstance(instance, Specialty) else instance.cases
-    else:
-        return
-    owners = set(items.values_list("owner_id", flat=True))
-    if owners:
-        portfolio_changed(*owners)
+        _bump_owners_of(_items_tagged(instance))
