@@ -52,7 +52,7 @@ def dumps(data: dict) -> str:
 def loads(text: str | bytes) -> dict:
     try:
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested too deep
         raise SpecImportError(f"The file is not valid JSON: {error}.") from None
     if not isinstance(data, dict):
         raise SpecImportError("The file must hold one JSON object, the specification.")

@@ -330,6 +330,10 @@ def top_level(**changes) -> Callable[[dict], None]:
 
 MALFORMED = {
     "not JSON": ("{not json", "The file is not valid JSON"),
+    "JSON nested too deep to read": (
+        "[" * 200_000 + "]" * 200_000,
+        "The file is not valid JSON",
+    ),
     "a list": ("[]", "The file must hold one JSON object, the specification."),
     "a wrong format": (
         top_level(format="coderfolio-portfolio"),
