@@ -71,7 +71,10 @@ class DraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.application = application
         self.criteria = list(criteria)
-        statements = {s.criterion_id: s for s in application.statements.all()}
+        self.statements = {
+            s.criterion_id: s
+            for s in application.statements.prefetch_related("evidence")
+        }
         mapped: dict[int, list[int]] = {c.pk: [] for c in self.criteria}
         items = {}
         for item in (
@@ -87,7 +90,7 @@ class DraftForm(forms.Form):
         self.initial.setdefault("route", application.route)
         self.rows = []
         for c in self.criteria:
-            statement = statements.get(c.pk)
+            statement = self.statements.get(c.pk)
             text_name, evidence_name = f"statement_{c.pk}", f"evidence_{c.pk}"
             self.fields[text_name] = forms.CharField(
                 label="Your statement", required=False, widget=forms.Textarea
@@ -150,7 +153,7 @@ class DraftForm(forms.Form):
             if text_name in self.errors or evidence_name in self.errors:
                 failed += 1
                 continue
-            statement, _ = Statement.objects.get_or_create(
+            statement = self.statements.get(c.pk) or Statement(
                 application=self.application, criterion=c
             )
             statement.text = data.get(text_name, "")
