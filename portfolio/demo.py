@@ -4,8 +4,6 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db import transaction
-
 from portfolio.models import (
     AccuracyAudit,
     CaseType,
@@ -22,6 +20,7 @@ from portfolio.models import (
     Specialty,
     SpecialtyExperience,
 )
+from portfolio.signals import portfolio_change
 
 # (treatment function code, setting) for the specialty experience items.
 SPECIALTIES = [
@@ -254,7 +253,7 @@ def _audit_counts(rng: random.Random, accuracy: float, episodes: int) -> dict:
     return counts
 
 
-@transaction.atomic
+@portfolio_change()
 def build_demo_portfolio(owner, today: datetime.date) -> int:
     """Replace the owner's portfolio with the demo one, ending at `today`."""
     Evidence.objects.filter(owner=owner).delete()

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -77,6 +78,14 @@ def _owner_id(instance) -> int | None:
             .first()
         )
     return None
+
+
+@contextmanager
+def portfolio_change() -> Iterator[None]:
+    """A change to coders' portfolios: one transaction, the version bumps in it,
+    one bump per coder however many rows and tags the change touches."""
+    with transaction.atomic(), one_bump_per_coder():
+        yield
 
 
 def _items_tagged(tag: Specialty | CaseType):

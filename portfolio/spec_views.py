@@ -24,6 +24,7 @@ from portfolio.forms import (
     SpecUploadForm,
 )
 from portfolio.models import Criterion, Evidence, EvidenceLink, PersonSpecification
+from portfolio.signals import portfolio_change
 
 MAX_SPEC_BYTES = 1024 * 1024
 
@@ -98,7 +99,7 @@ def map_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if spec:
         form = LinkFromEvidenceForm(request.POST or None, evidence=item, spec=spec)
         if request.method == "POST" and form.is_valid():
-            with transaction.atomic():  # the mapping and the version bump
+            with portfolio_change():
                 link = form.save()
             messages.success(request, f"Mapped to “{link.criterion.text}”.")
             return redirect(
@@ -129,7 +130,7 @@ def add_evidence_to_criterion(request: HttpRequest, slug: str, pk: int) -> HttpR
         request.POST or None, criterion=criterion, owner=request.user
     )
     if form.is_valid():
-        with transaction.atomic():  # the mapping and the version bump
+        with portfolio_change():
             link = form.save()
         messages.success(request, f"“{link.evidence.title}” added to this criterion.")
         return redirect(
@@ -150,7 +151,8 @@ def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         evidence__owner=request.user,
     )
-    link.delete()
+    with portfolio_change():
+        link.delete()
     messages.success(request, "The evidence is no longer mapped to that criterion.")
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(

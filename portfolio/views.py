@@ -14,6 +14,7 @@ from accounts.decorators import coder_required
 from portfolio import charts, metrics
 from portfolio.forms import KIND_FORMS, AttachmentForm, EmploymentForm
 from portfolio.models import Attachment, Employment, Evidence, Specialty
+from portfolio.signals import portfolio_change
 from portfolio.widgets import DateInput
 
 PAGE_SIZE = 20
@@ -215,7 +216,7 @@ def evidence_create(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     form = KIND_FORMS[kind](request.POST or None, owner=request.user)
     if form.is_valid():
-        with transaction.atomic():  # the item, its tags and the version bump
+        with portfolio_change():
             item = form.save()
         messages.success(request, f"{item.get_kind_display()} added.")
         for warning in form.warnings:
@@ -247,7 +248,7 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_evidence_for_user(request, pk)
     form = KIND_FORMS[item.kind](request.POST or None, instance=item)
     if form.is_valid():
-        with transaction.atomic():  # the item, its tags and the version bump
+        with portfolio_change():
             item = form.save()
         messages.success(request, "Your changes have been saved.")
         for warning in form.warnings:
@@ -264,7 +265,7 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_evidence_for_user(request, pk)
     if request.method == "POST":
-        with transaction.atomic():
+        with portfolio_change():
             _delete_files_on_commit([a.file for a in item.attachments.all()])
             item.delete()
         messages.success(request, f"“{item.title}” has been deleted.")
@@ -277,7 +278,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_evidence_for_user(request, pk)
     form = AttachmentForm(request.POST or None, request.FILES or None, evidence=item)
     if form.is_valid():
-        with transaction.atomic():  # the attachment and the version bump
+        with portfolio_change():
             form.save()
         messages.success(request, "The file has been attached.")
         return redirect(item)
@@ -312,7 +313,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = _get_attachment_for_user(request, pk)
     item = attachment.evidence
     if request.method == "POST":
-        with transaction.atomic():
+        with portfolio_change():
             _delete_files_on_commit([attachment.file])
             attachment.delete()
         messages.success(request, f"“{attachment.name}” has been removed.")
@@ -344,7 +345,7 @@ def employment_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
         post = get_object_or_404(Employment, pk=pk, owner=request.user)
     form = EmploymentForm(request.POST or None, instance=post, owner=request.user)
     if form.is_valid():
-        with transaction.atomic():  # the post and the version bump
+        with portfolio_change():
             form.save()
         messages.success(request, "Your employment history has been saved.")
         return redirect("portfolio:employment_list")

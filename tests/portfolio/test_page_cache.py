@@ -892,3 +892,15 @@ def test_session_clean_up_keeps_djangos_fast_delete():
     from django.db.models.deletion import Collector
 
     assert Collector("default").can_fast_delete(Session.objects.all())
+
+
+def test_a_change_through_the_views_bumps_the_version_once(client, alice):
+    # An audit with its specialties is one row per table and an m2m change, each
+    # of which would bump; the view's portfolio_change collects them.
+    sign_in(client, alice)
+    v = version(alice)
+    response = client.post(
+        reverse("portfolio:evidence_create", args=["audit"]), valid_data("audit")
+    )
+    assert response.status_code == 302
+    assert version(alice) == v + 1
