@@ -100,10 +100,17 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
             for item in sorted(statement.evidence.all(), key=lambda e: (e.date, e.pk)):
                 if item.owner_id == user.pk:
                     refs.setdefault(item.pk, f"E{len(refs) + 1}")
+    # The items as fetched (their prefetched specialties and attachments belong to
+    # these objects, not to `item.details`), each kind's specialty joined too.
     items = {
-        item.pk: item.details
+        item.pk: item
         for item in Evidence.objects.filter(pk__in=refs, owner=user)
         .with_details()
+        .select_related(
+            "specialtyexperience__specialty",
+            "complexcase__specialty",
+            "clinicalquery__specialty",
+        )
         .prefetch_related("specialties", "attachments")
     }
 
@@ -167,7 +174,7 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
                 "specialties": sorted(s.name for s in item.specialties.all()),
                 "verification": item.verification,
                 "verification_label": item.get_verification_display(),
-                "details": evidence_details(item),
+                "details": evidence_details(item.details),
                 "attachments": [
                     {"name": a.name, "content_type": a.content_type, "sha256": a.sha256}
                     for a in item.attachments.all()
