@@ -1,6 +1,7 @@
 """Coders apply to vacancies: drafting, submitting, withdrawing, downloading packs."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -105,6 +106,25 @@ def test_a_bad_statement_keeps_everything_typed_and_saves_the_rest(
     saved = Statement.objects.filter(application=application)
     assert saved.count() == len(criteria) - 2
     assert not saved.filter(criterion__in=criteria[:2]).exists()
+
+
+def test_the_error_summary_links_to_the_evidence_it_refuses(client, alice, application):
+    # A mapping removed in another tab: the ticked item is no longer a choice.
+    spec = application.vacancy.specification
+    criterion = spec.criteria.get(text__startswith="Proven experience resolving")
+    kept = make_evidence(alice, "clinical_query", title="MI type query")
+    EvidenceLink.objects.create(evidence=kept, criterion=criterion, rationale="Yes.")
+    gone = make_evidence(alice, "clinical_query", title="Unmapped query")
+    data = draft_data(application) | {f"evidence_{criterion.pk}": [str(gone.pk)]}
+    client.force_login(alice)
+    response = client.post(reverse("applications:draft", args=[application.pk]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    summary = html[html.index("nhsuk-error-summary") : html.index('id="checklist"')]
+    assert "Everything else has been saved." in summary
+    link = re.search(r'<a href="#([^"]*)">Select a valid choice', summary)
+    assert link and link[1] == f"id_evidence_{criterion.pk}_0"
+    assert f'id="id_evidence_{criterion.pk}_0"' in html
 
 
 def test_submitting_freezes_a_snapshot_and_builds_both_packs(
