@@ -316,7 +316,7 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
             summary=f"Coded {specialty[code].name.lower()} episodes from case notes "
             "and discharge summaries.",
         )
-        item.specialties.set([specialty[code]])
+        item.tag_own_specialty()
 
     for i, (title, code, types, icd, opcs, narrative) in enumerate(CASES):
         case = ComplexCase.objects.create(
@@ -332,7 +332,7 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
             reflection="Checked sequencing and comorbidities against the standards.",
         )
         case.case_types.set([case_type[t] for t in types])
-        case.specialties.set([specialty[code]])
+        case.tag_own_specialty()
 
     contributions = [
         (
@@ -480,7 +480,7 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
             resolution="The clinician clarified the record and I updated the coding.",
             outcome=outcome,
         )
-        query.specialties.set([specialty[code]])
+        query.tag_own_specialty()
 
     for i in range(6):
         begin = start + datetime.timedelta(days=i * 182)

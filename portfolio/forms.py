@@ -97,13 +97,8 @@ class EvidenceForm(PortfolioFormMixin, forms.ModelForm):
 
     def save(self, commit: bool = True) -> Evidence:
         item = super().save(commit=commit)
-        if (
-            commit
-            and getattr(item, "specialty_id", None)
-            and "specialties" not in self.fields
-        ):
-            # Kinds with one specialty still appear under it in filters and breadth.
-            item.specialties.set([item.specialty_id])
+        if commit and "specialty" in self.fields and "specialties" not in self.fields:
+            item.tag_own_specialty()
         return item
 
 

@@ -138,6 +138,13 @@ class Evidence(models.Model):
             errors["end_date"] = END_BEFORE_START
         return errors
 
+    def tag_own_specialty(self) -> None:
+        """Kinds with one `specialty` of their own (specialty experience, complex
+        cases, clinical queries) carry it in `specialties` too, so that they show
+        under it in the list's filter and the breadth chart; none when it is empty.
+        """
+        self.specialties.set([self.specialty_id] if self.specialty_id else [])
+
     @property
     def details(self) -> "Evidence":
         """The item as its own kind (no query when fetched `with_details()`)."""

@@ -88,8 +88,8 @@ def make_evidence(owner: User, kind: str, **overrides):
         item.case_types.set(
             CaseType.objects.filter(slug__in=case_types or ["mortality"])
         )
-    if getattr(item, "specialty_id", None):
-        item.specialties.set([item.specialty_id])
+    if hasattr(item, "specialty_id"):
+        item.tag_own_specialty()
     return item
 
 

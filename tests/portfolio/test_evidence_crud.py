@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from portfolio.models import KIND_MODELS, Evidence
+from portfolio.models import KIND_MODELS, Evidence, Specialty
 from tests.factories import make_evidence
 from tests.portfolio.forms_data import valid_data
 
@@ -50,6 +50,25 @@ def test_an_owner_edits_each_kind(client, alice, kind):
     item.refresh_from_db()
     assert item.title == "Renamed item"
     assert Evidence.objects.count() == 1
+
+
+def test_a_clinical_query_keeps_its_specialty_tag_in_step_with_its_specialty(
+    client, alice
+):
+    item = make_evidence(
+        alice, "clinical_query", specialty=Specialty.objects.get(code="100")
+    )
+    assert [s.code for s in item.specialties.all()] == ["100"]
+    client.force_login(alice)
+    url = reverse("portfolio:evidence_edit", args=[item.pk])
+
+    client.post(url, valid_data("clinical_query"))  # changed to medicine
+    assert [s.code for s in item.specialties.all()] == ["300"]
+
+    client.post(url, valid_data("clinical_query") | {"specialty": ""})  # cleared
+    item.refresh_from_db()
+    assert item.details.specialty is None
+    assert not item.specialties.exists()
 
 
 @pytest.mark.parametrize("kind", KINDS)
