@@ -7,7 +7,8 @@ specialty or case type bumps the owner's version; the views make the change and 
 bump in one transaction, so neither commits without the other. Queryset `update()` and
 `bulk_create()` send no signals: code that uses them on these models must call
 `portfolio_changed` itself. A criterion's change touches its specification's
-`updated_at`, which keys the cached coverage matrix.
+`updated_at`, which keys the cached coverage matrix. An attachment's stored file
+is deleted with its row, once the deletion commits.
 """
 
 from collections.abc import Iterator
@@ -122,6 +123,14 @@ for _model in (Evidence, *KIND_MODELS.values(), Employment, Attachment, Evidence
     post_delete.connect(_bump_on_save_or_delete, sender=_model)
 post_save.connect(_touch_specification, sender=Criterion)
 post_delete.connect(_touch_specification, sender=Criterion)
+
+
+@receiver(post_delete, sender=Attachment)
+def _delete_the_file(sender, instance, **kwargs) -> None:
+    """An attachment's file goes with its row, however the row goes (its item
+    deleted, a portfolio reseeded, a user removed), once the deletion commits."""
+    stored = instance.file
+    transaction.on_commit(lambda: stored.delete(save=False))
 
 
 @receiver(pre_delete, sender=Specialty)

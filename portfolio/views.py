@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,16 +31,6 @@ KIND_DESCRIPTIONS = {
     "how it was resolved.",
     Evidence.Kind.PRODUCTIVITY: "Episodes coded against target over a period.",
 }
-
-
-def _delete_files_on_commit(files: list) -> None:
-    """Remove stored files only once the rows that named them are surely gone."""
-
-    def delete() -> None:
-        for stored in files:
-            stored.delete(save=False)
-
-    transaction.on_commit(delete)
 
 
 def _get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
@@ -266,7 +255,6 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_evidence_for_user(request, pk)
     if request.method == "POST":
         with portfolio_change():
-            _delete_files_on_commit([a.file for a in item.attachments.all()])
             item.delete()
         messages.success(request, f"“{item.title}” has been deleted.")
         return redirect("portfolio:evidence_list")
@@ -314,7 +302,6 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = attachment.evidence
     if request.method == "POST":
         with portfolio_change():
-            _delete_files_on_commit([attachment.file])
             attachment.delete()
         messages.success(request, f"“{attachment.name}” has been removed.")
         return redirect(item)

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from portfolio.models import Attachment
+from portfolio.models import Attachment, Evidence
 from tests.factories import make_evidence
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -158,6 +158,20 @@ def test_deleting_an_item_deletes_its_files_once_committed(
     path = Attachment.objects.get().file.path
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("portfolio:evidence_delete", args=[audit.pk]))
+    assert not Attachment.objects.exists()
+    assert not os.path.exists(path)
+
+
+def test_files_go_with_their_rows_however_the_rows_go(
+    client, alice, audit, django_capture_on_commit_callbacks
+):
+    # The demo reseed deletes a portfolio with one queryset delete; the cascade
+    # takes the attachments, and their files go with them once committed.
+    client.force_login(alice)
+    upload(client, audit, "report.pdf", PDF)
+    path = Attachment.objects.get().file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        Evidence.objects.filter(owner=alice).delete()
     assert not Attachment.objects.exists()
     assert not os.path.exists(path)
 
