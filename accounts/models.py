@@ -36,10 +36,16 @@ class Organisation(models.Model):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """The whole address in lower case: one account per address, however
+        it is typed."""
+        return super().normalize_email(email).lower()
+
     def _create_user(self, email: str, password: str | None, **extra_fields):
         if not email:
             raise ValueError("Users must have an email address.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=self.normalize_email(email), **extra_fields)
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save(using=self._db)
@@ -140,7 +146,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = self.__class__.objects.normalize_email(self.email)
 
     def get_full_name(self) -> str:
         return self.full_name
