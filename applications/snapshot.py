@@ -62,7 +62,9 @@ def evidence_details(item: Evidence) -> list[list[str]]:
     """The item's own fields, as [label, value] pairs, in model order."""
     details = []
     for field in item._meta.get_fields():
-        if field.name in COMMON_FIELDS or not field.concrete or field.auto_created:
+        if field.name in COMMON_FIELDS or field.auto_created:
+            continue
+        if not (field.concrete or field.many_to_many):  # reverse relations
             continue
         if field.many_to_many:
             names = ", ".join(str(obj) for obj in getattr(item, field.name).all())
@@ -111,7 +113,7 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
             "complexcase__specialty",
             "clinicalquery__specialty",
         )
-        .prefetch_related("specialties", "attachments")
+        .prefetch_related("specialties", "attachments", "complexcase__case_types")
     }
 
     criteria = []

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application, Snapshot, Statement, SubmissionPack
+from applications.snapshot import build_snapshot
 from portfolio.models import EvidenceLink
 from portfolio.specs import copy_to_new_version
 from tests.factories import make_evidence, make_vacancy
@@ -125,6 +126,23 @@ def test_the_error_summary_links_to_the_evidence_it_refuses(client, alice, appli
     link = re.search(r'<a href="#([^"]*)">Select a valid choice', summary)
     assert link and link[1] == f"id_evidence_{criterion.pk}_0"
     assert f'id="id_evidence_{criterion.pk}_0"' in html
+
+
+def test_the_snapshot_gives_a_complex_cases_case_types(alice, application):
+    case = make_evidence(
+        alice, "complex_case", title="Sepsis death", case_types=["mortality"]
+    )
+    criterion = application.vacancy.specification.criteria.first()
+    statement = Statement.objects.create(
+        application=application, criterion=criterion, text="See the case."
+    )
+    statement.evidence.set([case])
+
+    snapshot = build_snapshot(application, datetime.date(2026, 11, 25))
+
+    [item] = snapshot["evidence"]
+    assert item["title"] == "Sepsis death"
+    assert ["Case types", "Mortality"] in item["details"]
 
 
 def test_submitting_freezes_a_snapshot_and_builds_both_packs(
