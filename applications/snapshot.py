@@ -13,7 +13,6 @@ from django.db import models
 
 from applications.models import Application, Snapshot
 from portfolio import metrics, rules
-from portfolio.codes import display_icd10, display_opcs4
 from portfolio.models import AccuracyAudit, Evidence
 
 # Fields every item has, shown in their own places rather than in "details".
@@ -48,9 +47,9 @@ def _display(item: Evidence, field: models.Field) -> str:
     if isinstance(field, models.ForeignKey):
         return str(getattr(item, field.name))
     if field.name == "icd10_codes":
-        return ", ".join(display_icd10(code) for code in value)
+        return item.icd10_display
     if field.name == "opcs4_codes":
-        return ", ".join(display_opcs4(code) for code in value)
+        return item.opcs4_display
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.date):
