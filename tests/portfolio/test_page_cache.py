@@ -20,12 +20,10 @@ from portfolio.models import (
     CaseType,
     Criterion,
     EvidenceLink,
-    PersonSpecification,
     Specialty,
 )
 from portfolio.portability import dumps, export_portfolio
 from portfolio.signals import one_bump_per_coder
-from portfolio.specs import import_spec, spec_to_dict
 from tests.factories import PASSWORD, make_audit, make_employment, make_evidence
 from tests.portfolio.forms_data import date_parts, spec_formset_data, valid_data
 
@@ -41,17 +39,6 @@ def clock():
     """Today is 25 November 2026; the clock ticks, so timestamps still move."""
     with time_machine.travel(datetime.datetime(2026, 11, 25, 12, 0), tick=True):
         yield
-
-
-@pytest.fixture
-def uhd(db) -> PersonSpecification:
-    return PersonSpecification.objects.get(slug=UHD)
-
-
-@pytest.fixture
-def trust_a_spec(trust_a, uhd) -> PersonSpecification:
-    data = spec_to_dict(uhd) | {"title": "Clinical Coder", "slug": ""}
-    return import_spec(data, organisation=trust_a)
 
 
 def text(response) -> str:

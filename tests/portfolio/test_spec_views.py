@@ -19,17 +19,6 @@ from tests.portfolio.forms_data import spec_formset_data
 UHD = "uhd-senior-clinical-coder-v1"
 
 
-@pytest.fixture
-def uhd(db) -> PersonSpecification:
-    return PersonSpecification.objects.get(slug=UHD)
-
-
-@pytest.fixture
-def trust_a_spec(trust_a, uhd) -> PersonSpecification:
-    data = spec_to_dict(uhd) | {"title": "Clinical Coder", "slug": ""}
-    return import_spec(data, organisation=trust_a)
-
-
 def criterion(spec: PersonSpecification, text: str) -> Criterion:
     return spec.criteria.get(text=text)
 
