@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from applications.models import Application, Statement, Vacancy
 from portfolio.forms import PortfolioFormMixin
-from portfolio.models import Evidence, PersonSpecification
+from portfolio.models import Evidence
 from portfolio.pid import validate_no_identifiers
 from portfolio.widgets import DateInput
+from specifications.models import PersonSpecification
 
 
 def word_count(text: str) -> int:

@@ -8,7 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolio.models import Criterion, Evidence, PersonSpecification
+from portfolio.models import Evidence
+from specifications.models import Criterion, PersonSpecification
 
 
 class Vacancy(models.Model):

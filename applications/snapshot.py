@@ -12,8 +12,9 @@ from decimal import Decimal
 from django.db import models
 
 from applications.models import Application, Snapshot
-from portfolio import metrics, rules
+from portfolio import metrics
 from portfolio.models import AccuracyAudit, Evidence
+from specifications import coverage
 
 # Fields every item has, shown in their own places rather than in "details".
 COMMON_FIELDS = {
@@ -86,9 +87,9 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
     user = application.applicant
     vacancy = application.vacancy
     spec = vacancy.specification
-    facts = rules.PortfolioFacts(user, today)
-    report = rules.coverage(spec, facts)
-    route = rules.route_check(report, facts)
+    facts = metrics.PortfolioFacts(user, today)
+    report = coverage.coverage(spec, facts)
+    route = coverage.route_check(report, facts)
     statements = {
         s.criterion_id: s
         for s in application.statements.prefetch_related("evidence").order_by("pk")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from applications.models import Application, Snapshot, SubmissionPack
 from applications.snapshot import freeze
-from portfolio.models import Criterion, PersonSpecification
+from specifications.models import Criterion, PersonSpecification
 
 
 def submission_problems(application: Application, today: datetime.date) -> list[str]:

@@ -9,7 +9,8 @@ from accounts.decorators import coder_required, recruiter_required
 from applications.forms import DraftForm, VacancyForm
 from applications.models import Application, Statement, SubmissionPack, Vacancy
 from applications.submission import submission_problems, submit
-from portfolio import rules
+from portfolio import metrics
+from specifications import coverage
 
 # --- Coders -------------------------------------------------------------------
 
@@ -89,11 +90,11 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
             if "check" in request.POST:
                 return redirect("applications:submit", application.pk)
             return redirect("applications:draft", application.pk)
-    facts = rules.PortfolioFacts(request.user, timezone.localdate())
-    report = rules.coverage(spec, facts)
-    coverage = {row.criterion.pk: row for row in report.rows}
+    facts = metrics.PortfolioFacts(request.user, timezone.localdate())
+    report = coverage.coverage(spec, facts)
+    by_criterion = {row.criterion.pk: row for row in report.rows}
     for row in form.rows:
-        row["coverage"] = coverage[row["criterion"].pk]
+        row["coverage"] = by_criterion[row["criterion"].pk]
     return render(
         request,
         "applications/draft.html",
@@ -101,7 +102,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "form": form,
             "report": report,
-            "route": rules.route_check(report, facts),
+            "route": coverage.route_check(report, facts),
             "problems": submission_problems(application, timezone.localdate()),
             "word_limit": Statement.WORD_LIMIT,
         },

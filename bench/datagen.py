@@ -26,12 +26,11 @@ from portfolio.models import (
     CPDActivity,
     Employment,
     Evidence,
-    EvidenceLink,
-    PersonSpecification,
     Qualification,
     Specialty,
     SpecialtyExperience,
 )
+from specifications.models import EvidenceLink, PersonSpecification
 
 SPEC_SLUG = "uhd-senior-clinical-coder-v1"
 

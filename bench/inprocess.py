@@ -281,7 +281,8 @@ def _criterion_candidates(user, criterion) -> list[int]:
     """Ids of the coder's items that fit the criterion, best first: the items linked
     to it in the portfolio, then those matching its rule, then those of its kinds,
     newest first."""
-    from portfolio.models import Evidence, EvidenceLink
+    from portfolio.models import Evidence
+    from specifications.models import EvidenceLink
 
     rule = criterion.rule or {}
     own = Evidence.objects.filter(owner=user).order_by("-date", "-pk")
@@ -319,7 +320,7 @@ def make_submission(user, seed: int = 5):
 
     from applications.models import Application, Statement, Vacancy
     from applications.snapshot import freeze
-    from portfolio.models import PersonSpecification
+    from specifications.models import PersonSpecification
 
     rng = random.Random(seed)  # noqa: S311 - repeatable generated data
     today = timezone.localdate()

@@ -8,7 +8,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("account/", include("accounts.urls")),
     path("portfolio/", include("portfolio.urls")),
-    path("specifications/", include("portfolio.spec_urls")),
+    path("specifications/", include("specifications.urls")),
     path("", include("applications.urls")),
     path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("accessibility/", AccessibilityView.as_view(), name="accessibility"),

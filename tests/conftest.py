@@ -6,6 +6,8 @@ import pytest
 
 from tests.factories import make_coder, make_organisation, make_recruiter
 
+UHD = "uhd-senior-clinical-coder-v1"
+
 
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
@@ -15,6 +17,14 @@ def pytest_configure(config: pytest.Config) -> None:
     # Serve static files from the source folders: tests do not run collectstatic.
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives a browser page carries the `browser` marker, so that
+    `pytest -m "not browser"` is the fast run."""
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +72,23 @@ def oscar(trust_b):
     return make_recruiter(trust_b, email="oscar@trust-b.nhs.uk", full_name="Oscar Owen")
 
 
+@pytest.fixture
+def uhd(db):
+    """The seeded University Hospitals Dorset Senior Clinical Coder spec."""
+    from specifications.models import PersonSpecification
+
+    return PersonSpecification.objects.get(slug=UHD)
+
+
+@pytest.fixture
+def trust_a_spec(trust_a, uhd):
+    """Trust A's own copy of the UHD spec, titled Clinical Coder."""
+    from specifications.specs import import_spec, spec_to_dict
+
+    data = spec_to_dict(uhd) | {"title": "Clinical Coder", "slug": ""}
+    return import_spec(data, organisation=trust_a)
+
+
 # Browser tests drive Debian's Chromium; Playwright must never download its own.
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
@@ -86,5 +113,10 @@ def reference_data(transactional_db):
     they end, and the data migrations' rows go with them: load them again."""
     from django.apps import apps
 
-    for name in ["0002_reference_data", "0004_uhd_person_specification"]:
-        import_module(f"portfolio.migrations.{name}").load(apps, None)
+    from accounts.models import Organisation
+    from specifications.models import Criterion, PersonSpecification
+
+    import_module("portfolio.migrations.0002_reference_data").load(apps, None)
+    import_module("portfolio.migrations.0004_uhd_person_specification").load_into(
+        Organisation, PersonSpecification, Criterion
+    )

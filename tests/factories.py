@@ -105,8 +105,8 @@ def make_employment(owner: User, **overrides):
 
 def make_vacancy(organisation: Organisation, specification=None, **overrides):
     from applications.models import Vacancy
-    from portfolio.models import PersonSpecification
-    from portfolio.specs import import_spec, spec_to_dict
+    from specifications.models import PersonSpecification
+    from specifications.specs import import_spec, spec_to_dict
 
     if specification is None:
         # The organisation's own copy of the seeded UHD spec.

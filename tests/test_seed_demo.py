@@ -9,14 +9,9 @@ from applications.management.commands.seed_demo import DEMO_PASSWORD
 from applications.models import Application, Vacancy
 from portfolio import metrics
 from portfolio.codes import normalise_icd10, normalise_opcs4
-from portfolio.models import (
-    ComplexCase,
-    Contribution,
-    Evidence,
-    EvidenceLink,
-    Qualification,
-)
+from portfolio.models import ComplexCase, Contribution, Evidence, Qualification
 from portfolio.pid import validate_no_identifiers
+from specifications.models import EvidenceLink
 
 
 def test_it_creates_the_demo_users_and_can_run_twice(db, capsys):

@@ -7,13 +7,25 @@ from pathlib import Path
 
 from django.db import migrations
 
-SPEC = Path(__file__).resolve().parent.parent / "data" / "uhd-senior-clinical-coder.json"
+# The file lives with the app that now owns specifications.
+SPEC = (
+    Path(__file__).resolve().parents[2]
+    / "specifications"
+    / "data"
+    / "uhd-senior-clinical-coder.json"
+)
 
 
 def load(apps, schema_editor):
-    Organisation = apps.get_model("accounts", "Organisation")
-    PersonSpecification = apps.get_model("portfolio", "PersonSpecification")
-    Criterion = apps.get_model("portfolio", "Criterion")
+    load_into(
+        apps.get_model("accounts", "Organisation"),
+        apps.get_model("portfolio", "PersonSpecification"),
+        apps.get_model("portfolio", "Criterion"),
+    )
+
+
+def load_into(Organisation, PersonSpecification, Criterion) -> None:
+    """Create the seed spec with these models (historical or current)."""
     data = json.loads(SPEC.read_text(encoding="utf-8"))
     trust, _ = Organisation.objects.get_or_create(
         ods_code="R0D", defaults={"name": data["organisation"]}

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from applications.models import Application, Snapshot, Statement, SubmissionPack
 from applications.snapshot import build_snapshot
-from portfolio.models import EvidenceLink
-from portfolio.specs import copy_to_new_version
+from specifications.models import EvidenceLink
+from specifications.specs import copy_to_new_version
 from tests.factories import make_evidence, make_vacancy
 from tests.portfolio.forms_data import spec_formset_data
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from portfolio.models import EvidenceLink
+from specifications.models import EvidenceLink
 from tests.browser import assert_no_axe_violations
 from tests.factories import (
     PASSWORD,

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from applications.models import Application, Statement
 from applications.submission import submit
-from portfolio.models import Evidence, EvidenceLink
+from portfolio.models import Evidence
+from specifications.models import EvidenceLink
 from tests.factories import make_audit, make_evidence, make_vacancy
 
 

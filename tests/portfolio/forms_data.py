@@ -3,7 +3,8 @@
 import datetime
 import json
 
-from portfolio.models import CaseType, PersonSpecification, Specialty
+from portfolio.models import CaseType, Specialty
+from specifications.models import PersonSpecification
 
 
 def date_parts(name: str, day: datetime.date | None) -> dict[str, str]:

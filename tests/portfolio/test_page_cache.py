@@ -16,14 +16,10 @@ from django.urls import reverse
 
 from accounts.models import User
 from portfolio import signals
-from portfolio.models import (
-    CaseType,
-    Criterion,
-    EvidenceLink,
-    Specialty,
-)
+from portfolio.models import CaseType, Specialty
 from portfolio.portability import dumps, export_portfolio
 from portfolio.signals import one_bump_per_coder
+from specifications.models import Criterion, EvidenceLink
 from tests.factories import PASSWORD, make_audit, make_employment, make_evidence
 from tests.portfolio.forms_data import date_parts, spec_formset_data, valid_data
 

@@ -19,13 +19,7 @@ from PIL import Image
 
 from portfolio import portability_views
 from portfolio.management.commands.import_portfolio import Command as ImportCommand
-from portfolio.models import (
-    KIND_MODELS,
-    Attachment,
-    Employment,
-    Evidence,
-    Specialty,
-)
+from portfolio.models import KIND_MODELS, Attachment, Employment, Evidence, Specialty
 from portfolio.portability import (
     ImportSummary,
     PortfolioImportError,

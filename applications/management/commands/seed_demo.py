@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
+from applications.management.demo import build_demo_portfolio
 from applications.models import Application, Statement, SubmissionPack, Vacancy
 from applications.submission import submit
-from portfolio.demo import build_demo_portfolio
-from portfolio.models import EvidenceLink, PersonSpecification
+from specifications.models import EvidenceLink, PersonSpecification
 
 DEMO_PASSWORD = "coderfolio-demo"  # noqa: S105 - a published demo password
 DEMO_TRUST = {

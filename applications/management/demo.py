@@ -13,14 +13,13 @@ from portfolio.models import (
     CPDActivity,
     Employment,
     Evidence,
-    EvidenceLink,
-    PersonSpecification,
     Productivity,
     Qualification,
     Specialty,
     SpecialtyExperience,
 )
 from portfolio.signals import portfolio_change
+from specifications.models import EvidenceLink, PersonSpecification
 
 # (treatment function code, setting) for the specialty experience items.
 SPECIALTIES = [

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolio.demo import build_demo_portfolio
-from portfolio.models import Criterion, EvidenceLink, PersonSpecification
-from portfolio.specs import import_spec, spec_to_dict
+from applications.management.demo import build_demo_portfolio
+from specifications.models import Criterion, EvidenceLink, PersonSpecification
+from specifications.specs import import_spec, spec_to_dict
 from tests.factories import make_evidence
 from tests.portfolio.forms_data import spec_formset_data
 

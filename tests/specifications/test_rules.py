@@ -7,24 +7,12 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from portfolio.demo import build_demo_portfolio
-from portfolio.models import (
-    AUDIT_MEASURES,
-    Criterion,
-    EvidenceLink,
-    PersonSpecification,
-    Specialty,
-)
-from portfolio.rules import (
-    EVIDENCED,
-    MISSING,
-    VERIFIED,
-    PortfolioFacts,
-    clean_rule,
-    coverage,
-    evaluate,
-    route_check,
-)
+from applications.management.demo import build_demo_portfolio
+from portfolio.metrics import PortfolioFacts
+from portfolio.models import AUDIT_MEASURES, Specialty
+from specifications.coverage import EVIDENCED, MISSING, VERIFIED, coverage, route_check
+from specifications.models import Criterion, EvidenceLink, PersonSpecification
+from specifications.rules import clean_rule, evaluate
 from tests.factories import (
     make_audit,
     make_employment,

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import Organisation
-from portfolio.models import Criterion, PersonSpecification
 from portfolio.pid import validate_no_identifiers
-from portfolio.rules import clean_rule
+from specifications.models import Criterion, PersonSpecification
+from specifications.rules import clean_rule
 
 FORMAT = "coderfolio-person-specification"
 # Paths under /specifications/ that a spec's slug must not take.

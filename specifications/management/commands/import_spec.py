@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Organisation
-from portfolio.specs import SpecImportError, import_spec, loads
+from specifications.specs import SpecImportError, import_spec, loads
 
 
 class Command(BaseCommand):

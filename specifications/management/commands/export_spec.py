@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portfolio.models import PersonSpecification
-from portfolio.specs import dumps, spec_to_dict
+from specifications.models import PersonSpecification
+from specifications.specs import dumps, spec_to_dict
 
 
 class Command(BaseCommand):

@@ -15,16 +15,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import coder_required, recruiter_required
-from portfolio import rules, specs
-from portfolio.forms import (
+from portfolio import metrics
+from portfolio.models import Evidence
+from portfolio.signals import portfolio_change
+from specifications import coverage, specs
+from specifications.forms import (
     CriterionFormSet,
     LinkFromCriterionForm,
     LinkFromEvidenceForm,
     SpecificationForm,
     SpecUploadForm,
 )
-from portfolio.models import Criterion, Evidence, EvidenceLink, PersonSpecification
-from portfolio.signals import portfolio_change
+from specifications.models import Criterion, EvidenceLink, PersonSpecification
 
 MAX_SPEC_BYTES = 1024 * 1024
 
@@ -43,7 +45,7 @@ def spec_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_recruiter:
         specifications = specifications.filter(organisation=request.user.organisation)
     return render(
-        request, "portfolio/spec_list.html", {"specifications": specifications}
+        request, "specifications/spec_list.html", {"specifications": specifications}
     )
 
 
@@ -66,17 +68,17 @@ def spec_matrix(request: HttpRequest, slug: str) -> HttpResponse:
         PersonSpecification.objects.select_related("organisation"), slug=slug
     )
     today = timezone.localdate()
-    facts = rules.PortfolioFacts(request.user, today)
+    facts = metrics.PortfolioFacts(request.user, today)
     # Worked out only when the page is not served from the cache.
-    report = SimpleLazyObject(lambda: rules.coverage(spec, facts))
+    report = SimpleLazyObject(lambda: coverage.coverage(spec, facts))
     return render(
         request,
-        "portfolio/spec_matrix.html",
+        "specifications/spec_matrix.html",
         {
             "spec": spec,
             "report": report,
-            "route": SimpleLazyObject(lambda: rules.route_check(report, facts)),
-            "status_labels": rules.STATUS_LABELS,
+            "route": SimpleLazyObject(lambda: coverage.route_check(report, facts)),
+            "status_labels": coverage.STATUS_LABELS,
             "today": today,
             "cache_seconds": settings.CACHE_FRAGMENT_SECONDS,
             "csrf_cookie": _accepted_csrf_cookie(request),
@@ -108,7 +110,7 @@ def map_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     links = item.links.select_related("criterion__specification")
     return render(
         request,
-        "portfolio/map_evidence.html",
+        "specifications/map_evidence.html",
         {
             "item": item,
             "spec": spec,
@@ -138,7 +140,7 @@ def add_evidence_to_criterion(request: HttpRequest, slug: str, pk: int) -> HttpR
         )
     return render(
         request,
-        "portfolio/add_evidence_to_criterion.html",
+        "specifications/add_evidence_to_criterion.html",
         {"criterion": criterion, "spec": criterion.specification, "form": form},
     )
 
@@ -167,7 +169,7 @@ def spec_detail(request: HttpRequest, slug: str) -> HttpResponse:
     spec = _get_own_spec(request, slug)
     return render(
         request,
-        "portfolio/spec_detail.html",
+        "specifications/spec_detail.html",
         {"spec": spec, "criteria": spec.criteria.all()},
     )
 
@@ -183,7 +185,9 @@ def spec_create(request: HttpRequest) -> HttpResponse:
         spec.save()
         messages.success(request, "Specification created. Now add its criteria.")
         return redirect("specs:edit", spec.slug)
-    return render(request, "portfolio/spec_form.html", {"form": form, "spec": None})
+    return render(
+        request, "specifications/spec_form.html", {"form": form, "spec": None}
+    )
 
 
 @recruiter_required
@@ -217,7 +221,7 @@ def spec_edit(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("specs:detail", spec.slug)
     return render(
         request,
-        "portfolio/spec_form.html",
+        "specifications/spec_form.html",
         {"form": form, "formset": formset, "spec": spec},
     )
 
@@ -267,4 +271,4 @@ def spec_import(request: HttpRequest) -> HttpResponse:
                 request, f"Imported “{spec}” with {spec.criteria.count()} criteria."
             )
             return redirect("specs:detail", spec.slug)
-    return render(request, "portfolio/spec_import.html", {"form": form})
+    return render(request, "specifications/spec_import.html", {"form": form})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio import spec_views as views
+from specifications import views
 
 app_name = "specs"
 

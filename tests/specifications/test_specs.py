@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from portfolio.models import Criterion, PersonSpecification
-from portfolio.rules import clean_rule
-from portfolio.specs import (
+from specifications.models import Criterion, PersonSpecification
+from specifications.rules import clean_rule
+from specifications.specs import (
     FORMAT,
     SpecImportError,
     copy_to_new_version,

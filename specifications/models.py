@@ -1,0 +1,128 @@
+"""Person specifications: criteria as data, and the coder's evidence mapped to them."""
+
+from django.db import models
+from django.urls import reverse
+
+from portfolio.models import Evidence
+
+
+class PersonSpecification(models.Model):
+    """An organisation's person specification for a post: criteria as data."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="specifications"
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    band = models.CharField(max_length=40, blank=True, help_text="For example, Band 4.")
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the criteria come from."
+    )
+    version = models.PositiveIntegerField(default=1)
+    locked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when a submitted application first uses this version.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation__name", "title", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "title", "version"], name="spec_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("specs:matrix", args=[self.slug])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class Criterion(models.Model):
+    """One line of a person specification, optionally with a rule the app can check."""
+
+    class Category(models.TextChoices):
+        SKILLS = "skills", "Skills"
+        KNOWLEDGE = "knowledge", "Knowledge"
+        EXPERIENCE = "experience", "Experience"
+        QUALIFICATIONS = "qualifications", "Qualifications"
+
+    class Requirement(models.TextChoices):
+        ESSENTIAL = "essential", "Essential"
+        DESIRABLE = "desirable", "Desirable"
+
+    class Route(models.TextChoices):
+        ALL = "", "Every applicant"
+        PORTFOLIO = "portfolio", "Portfolio route"
+
+    class RuleKind(models.TextChoices):
+        ACCURACY = "accuracy", "Sustained accuracy"
+        EXPERIENCE_YEARS = "experience_years", "Years of coding experience"
+        HOLDS_ACC = "holds_acc", "Holds ACC"
+        SPECIALTY_COUNT = "specialty_count", "Number of specialties"
+        ITEM_COUNT = "item_count", "Number of items of a kind"
+        REFRESHER_WITHIN = "refresher_within", "Standards Refresher within N years"
+
+    specification = models.ForeignKey(
+        PersonSpecification, on_delete=models.CASCADE, related_name="criteria"
+    )
+    category = models.CharField(max_length=20, choices=Category.choices)
+    requirement = models.CharField(max_length=20, choices=Requirement.choices)
+    route = models.CharField(
+        max_length=20, choices=Route.choices, default="", blank=True
+    )
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+    rule_kind = models.CharField(
+        max_length=30, choices=RuleKind.choices, blank=True, default=""
+    )
+    rule_params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["specification", "order", "id"]
+        verbose_name_plural = "criteria"
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def rule(self) -> dict | None:
+        """The rule as in the spec format: None, or {"kind": ..., **params}."""
+        if not self.rule_kind:
+            return None
+        return {"kind": self.rule_kind, **self.rule_params}
+
+
+class EvidenceLink(models.Model):
+    """A coder's claim that an item of evidence meets a criterion, and why."""
+
+    evidence = models.ForeignKey(
+        Evidence, on_delete=models.CASCADE, related_name="links"
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="links"
+    )
+    rationale = models.CharField(
+        max_length=500, help_text="A sentence on how this evidence meets the criterion."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evidence", "criterion"], name="evidence_link_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence} → {self.criterion}"
