@@ -29,18 +29,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from applications.snapshot import canonical_json
 from portfolio.charts import accuracy_trend_svg, data_uri, specialty_breadth_svg
+from specifications.coverage import CriterionStatus
 
 TEMPLATE = "applications/pack/pack.html"
 STYLESHEET = "applications/pack/pack.css"
 PLACEHOLDER = "[candidate]"
 PDF_VARIANT = "pdf/a-3b"
 
-STATUS_LABELS = {
-    "verified": "Verified evidence",
-    "evidenced": "Evidenced",
-    "statement": "Statement only",
-    "missing": "Not evidenced",
-}
 ROUTE_MARKERS = {
     "portfolio": "Portfolio route",
     "acc": "ACC route",
@@ -184,6 +179,14 @@ def _percent(value: Any) -> str:
     return "not recorded" if number is None else f"{number}%"
 
 
+def _status_label(value: str | None) -> str:
+    """The label of a criterion's status as the snapshot stores it (its value)."""
+    try:
+        return CriterionStatus(value).label
+    except ValueError:
+        return str(value or "")
+
+
 def _accuracy_threshold(criteria: list[dict]) -> Decimal:
     for criterion in criteria:
         rule = criterion.get("rule") or {}
@@ -288,9 +291,7 @@ def _context(
             {
                 **criterion,
                 "number": f"C{criterion.get('order', '')}",
-                "status_label": STATUS_LABELS.get(
-                    criterion.get("status"), str(criterion.get("status") or "")
-                ),
+                "status_label": _status_label(criterion.get("status")),
                 "route_marker": ROUTE_MARKERS.get(criterion.get("route") or "", ""),
                 "refs": [
                     {"ref": ref, "title": titles.get(ref, "")}
@@ -331,6 +332,7 @@ def _context(
         "snapshot_sha256": snapshot_sha256,
         "attachment_sha256": attachment_sha256,
         "rule_rows": [row for cat in categories.values() for row in cat["rows"]],
+        "statuses": [status.label for status in reversed(CriterionStatus)],
         "categories": list(categories.values()),
         "evidence": items,
         "accuracy": {

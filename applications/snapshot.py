@@ -126,19 +126,12 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
             else []
         )
         chosen.sort(key=lambda ref: int(ref[1:]))
-        verified = any(
-            items[pk].verification == Evidence.Verification.VERIFIED
-            for pk, ref in refs.items()
-            if ref in chosen
+        status = coverage.criterion_status(
+            rule_result=row.rule_result,
+            mapped_items=[link.evidence for link in row.links],
+            chosen_items=[items[pk] for pk, ref in refs.items() if ref in chosen],
+            statement_text=statement.text if statement else "",
         )
-        if verified:
-            status = "verified"
-        elif chosen or (row.rule_result and row.rule_result.met):
-            status = "evidenced"
-        elif statement and statement.text.strip():
-            status = "statement"
-        else:
-            status = "missing"
         criteria.append(
             {
                 "order": c.order,
@@ -156,7 +149,7 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
                     if row.rule_result
                     else None
                 ),
-                "status": status,
+                "status": status.value,
             }
         )
 

@@ -94,7 +94,15 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     report = coverage.coverage(spec, facts)
     by_criterion = {row.criterion.pk: row for row in report.rows}
     for row in form.rows:
-        row["coverage"] = by_criterion[row["criterion"].pk]
+        portfolio = by_criterion[row["criterion"].pk]
+        statement = form.statements.get(portfolio.criterion.pk)
+        row["rule_result"] = portfolio.rule_result
+        row["status"] = coverage.criterion_status(
+            rule_result=portfolio.rule_result,
+            mapped_items=[link.evidence for link in portfolio.links],
+            chosen_items=list(statement.evidence.all()) if statement else [],
+            statement_text=statement.text if statement else "",
+        )
     return render(
         request,
         "applications/draft.html",

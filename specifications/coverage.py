@@ -1,14 +1,61 @@
 """Coverage of a person specification by a coder's evidence, and the route check."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from django.db import models
 
 from portfolio.metrics import PortfolioFacts
 from portfolio.models import Evidence
 from specifications.models import Criterion, EvidenceLink, PersonSpecification
 from specifications.rules import RuleKind, RuleResult, evaluate
 
-MISSING, EVIDENCED, VERIFIED = "missing", "evidenced", "verified"
-STATUS_LABELS = {MISSING: "Missing", EVIDENCED: "Evidenced", VERIFIED: "Verified"}
+
+class CriterionStatus(models.TextChoices):
+    """How far a criterion is met, weakest first; decided by `criterion_status`."""
+
+    MISSING = "missing", "Missing"
+    STATEMENT = "statement", "Statement only"
+    EVIDENCED = "evidenced", "Evidenced"
+    VERIFIED = "verified", "Verified"
+
+
+# The matrix has no application, so no statement: these are the statuses it counts.
+PORTFOLIO_STATUSES = [
+    CriterionStatus.MISSING,
+    CriterionStatus.EVIDENCED,
+    CriterionStatus.VERIFIED,
+]
+
+
+def criterion_status(
+    *,
+    rule_result: RuleResult | None,
+    mapped_items: Iterable[Evidence] = (),
+    chosen_items: Iterable[Evidence] | None = None,
+    statement_text: str = "",
+) -> CriterionStatus:
+    """A criterion's status, for the coverage matrix, the draft, the snapshot and
+    (from the snapshot) the pack alike.
+
+    The items behind a criterion are, in an application, the ones chosen for it
+    (`chosen_items`, perhaps empty): those are all a recruiter sees, so an item that
+    is mapped but not chosen counts for nothing there. Outside an application
+    (`chosen_items` is None: the matrix) they are the items mapped to it. Then:
+
+    - VERIFIED: an item behind it is verified;
+    - EVIDENCED: some item is behind it, or its rule is met;
+    - STATEMENT: only a statement is written;
+    - MISSING: none of these.
+    """
+    items = list(mapped_items if chosen_items is None else chosen_items)
+    if any(item.verification == Evidence.Verification.VERIFIED for item in items):
+        return CriterionStatus.VERIFIED
+    if items or (rule_result is not None and rule_result.met):
+        return CriterionStatus.EVIDENCED
+    if statement_text.strip():
+        return CriterionStatus.STATEMENT
+    return CriterionStatus.MISSING
 
 
 @dataclass
@@ -16,11 +63,7 @@ class CriterionCoverage:
     criterion: Criterion
     links: list[EvidenceLink]
     rule_result: RuleResult | None
-    status: str
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+    status: CriterionStatus
 
 
 @dataclass
@@ -36,14 +79,14 @@ class Coverage:
         return [
             row
             for row in self.rows
-            if row.status == MISSING
+            if row.status == CriterionStatus.MISSING
             and row.criterion.requirement == Criterion.Requirement.ESSENTIAL
         ]
 
 
 def coverage(spec: PersonSpecification, facts: PortfolioFacts) -> Coverage:
-    """Each criterion's status for the coder: missing, evidenced (linked or rule met)
-    or verified (linked evidence confirmed). Queries do not grow with the evidence."""
+    """Each criterion's status for the coder, from the evidence mapped to it and its
+    rule (see `criterion_status`). Queries do not grow with the evidence."""
     criteria = list(spec.criteria.all())
     links_by_criterion: dict[int, list[EvidenceLink]] = {c.pk: [] for c in criteria}
     for link in EvidenceLink.objects.filter(
@@ -58,18 +101,12 @@ def coverage(spec: PersonSpecification, facts: PortfolioFacts) -> Coverage:
             if criterion.rule_kind
             else None
         )
-        if any(
-            link.evidence.verification == Evidence.Verification.VERIFIED
-            for link in links
-        ):
-            status = VERIFIED
-        elif links or (result and result.met):
-            status = EVIDENCED
-        else:
-            status = MISSING
+        status = criterion_status(
+            rule_result=result, mapped_items=[link.evidence for link in links]
+        )
         rows.append(CriterionCoverage(criterion, links, result, status))
     report = Coverage(spec, rows)
-    report.totals = {status: 0 for status in STATUS_LABELS}
+    report.totals = {status: 0 for status in PORTFOLIO_STATUSES}
     for row in rows:
         report.totals[row.status] += 1
     for category, label in Criterion.Category.choices:
@@ -81,7 +118,7 @@ def coverage(spec: PersonSpecification, facts: PortfolioFacts) -> Coverage:
                 "rows": in_category,
                 "totals": {
                     status: sum(1 for row in in_category if row.status == status)
-                    for status in STATUS_LABELS
+                    for status in PORTFOLIO_STATUSES
                 },
             }
         )
@@ -115,13 +152,13 @@ def route_check(report: Coverage, facts: PortfolioFacts) -> RouteCheck:
         if row.criterion.requirement == Criterion.Requirement.ESSENTIAL
         and row.criterion.rule_kind != RuleKind.HOLDS_ACC
     ]
-    unmet = [row for row in route_rows if row.status == MISSING]
+    unmet = [row for row in route_rows if row.status == CriterionStatus.MISSING]
     if route_rows and not unmet:
         return RouteCheck(
             "portfolio",
             [acc.reason]
             + [
-                f"{row.criterion.text}: {row.status_label.lower()}"
+                f"{row.criterion.text}: {row.status.label.lower()}"
                 for row in route_rows
             ],
         )

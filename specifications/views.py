@@ -78,7 +78,6 @@ def spec_matrix(request: HttpRequest, slug: str) -> HttpResponse:
             "spec": spec,
             "report": report,
             "route": SimpleLazyObject(lambda: coverage.route_check(report, facts)),
-            "status_labels": coverage.STATUS_LABELS,
             "today": today,
             "cache_seconds": settings.CACHE_FRAGMENT_SECONDS,
             "csrf_cookie": _accepted_csrf_cookie(request),

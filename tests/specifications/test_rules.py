@@ -9,10 +9,15 @@ from django.core.exceptions import ValidationError
 
 from applications.management.demo import build_demo_portfolio
 from portfolio.metrics import PortfolioFacts
-from portfolio.models import AUDIT_MEASURES, Specialty
-from specifications.coverage import EVIDENCED, MISSING, VERIFIED, coverage, route_check
+from portfolio.models import AUDIT_MEASURES, Evidence, Specialty
+from specifications.coverage import (
+    CriterionStatus,
+    coverage,
+    criterion_status,
+    route_check,
+)
 from specifications.models import Criterion, EvidenceLink, PersonSpecification
-from specifications.rules import clean_rule, evaluate
+from specifications.rules import RuleResult, clean_rule, evaluate
 from tests.factories import (
     make_audit,
     make_employment,
@@ -21,6 +26,10 @@ from tests.factories import (
 )
 
 TODAY = datetime.date(2026, 11, 25)
+MISSING = CriterionStatus.MISSING
+STATEMENT = CriterionStatus.STATEMENT
+EVIDENCED = CriterionStatus.EVIDENCED
+VERIFIED = CriterionStatus.VERIFIED
 MEASURE_KEYS = [key for key, _ in AUDIT_MEASURES]
 UHD_SLUG = "uhd-senior-clinical-coder-v1"
 # The first ten treatment function codes the demo portfolio uses.
@@ -641,6 +650,61 @@ def test_facts_count_only_the_owners_evidence(alice, bob):
     ]
 
 
+# --- criterion status -------------------------------------------------------------
+
+
+def item(verification: str = "unverified") -> Evidence:
+    return Evidence(verification=verification)
+
+
+MET, NOT_MET = RuleResult(True, "met"), RuleResult(False, "not met")
+
+
+@pytest.mark.parametrize(
+    ("inputs", "status"),
+    [
+        # The matrix: no application, so the mapped items stand behind it.
+        ({"rule_result": None}, MISSING),
+        ({"rule_result": NOT_MET}, MISSING),
+        ({"rule_result": MET}, EVIDENCED),
+        ({"rule_result": None, "mapped_items": [item()]}, EVIDENCED),
+        ({"rule_result": None, "mapped_items": [item(), item("verified")]}, VERIFIED),
+        # An application: the chosen items stand behind it, and only they.
+        ({"rule_result": None, "chosen_items": [], "statement_text": " "}, MISSING),
+        (
+            {"rule_result": None, "chosen_items": [], "statement_text": "I did"},
+            STATEMENT,
+        ),
+        (
+            {"rule_result": None, "mapped_items": [item()], "chosen_items": []},
+            MISSING,
+        ),
+        (
+            {
+                "rule_result": None,
+                "mapped_items": [item("verified")],
+                "chosen_items": [],
+                "statement_text": "I did",
+            },
+            STATEMENT,
+        ),
+        ({"rule_result": MET, "chosen_items": [], "statement_text": "I"}, EVIDENCED),
+        ({"rule_result": NOT_MET, "chosen_items": [item("requested")]}, EVIDENCED),
+        (
+            {
+                "rule_result": None,
+                "mapped_items": [item("verified")],
+                "chosen_items": [item()],
+            },
+            EVIDENCED,
+        ),
+        ({"rule_result": NOT_MET, "chosen_items": [item("verified")]}, VERIFIED),
+    ],
+)
+def test_criterion_status_from_statement_items_and_rule(inputs, status):
+    assert criterion_status(**inputs) == status
+
+
 # --- coverage ---------------------------------------------------------------------
 
 
@@ -683,7 +747,7 @@ def test_coverage_gives_each_criterion_its_status(alice):
     )
     assert row_for(report, "Rule met").links == []
     assert row_for(report, "Nothing behind it").rule_result is None
-    assert row_for(report, "Linked and verified").status_label == "Verified"
+    assert row_for(report, "Linked and verified").status.label == "Verified"
     assert {link.evidence for link in row_for(report, "Linked and verified").links} == {
         verified.evidence_ptr,
         unverified.evidence_ptr,
