@@ -144,7 +144,7 @@ class Snapshot(models.Model):
     """Everything the pack shows, frozen as canonical JSON at submission."""
 
     FORMAT = "coderfolio-submission"
-    VERSION = 1
+    VERSION = 2  # 2: evidence "details" are the kind's display rows, summary included
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="snapshot"

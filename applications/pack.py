@@ -187,6 +187,22 @@ def _status_label(value: str | None) -> str:
         return str(value or "")
 
 
+def _item_rows(item: dict, version: int) -> list[list[str]]:
+    """An item's rows as its detail page showed them (see Evidence.display_rows)."""
+    rows = list(item.get("details") or [])
+    if version < 2:
+        # Version 1 kept the specialties, summary and reflection apart from its rows.
+        specialties = ", ".join(item.get("specialties") or [])
+        rows = [["Specialties", specialties]] if specialties else []
+        rows += item.get("details") or []
+        rows += [
+            [label, item[key]]
+            for label, key in [("Summary", "summary"), ("Reflection", "reflection")]
+            if item.get(key)
+        ]
+    return rows
+
+
 def _accuracy_threshold(criteria: list[dict]) -> Decimal:
     for criterion in criteria:
         rule = criterion.get("rule") or {}
@@ -308,6 +324,7 @@ def _context(
                 **item,
                 "dates": f"{start} to {end}" if end else start,
                 "verified": item.get("verification") == "verified",
+                "rows": _item_rows(item, snapshot.get("version") or 1),
             }
         )
 

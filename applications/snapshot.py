@@ -9,73 +9,15 @@ import hashlib
 import json
 from decimal import Decimal
 
-from django.db import models
-
 from applications.models import Application, Snapshot
 from portfolio import metrics
-from portfolio.models import AccuracyAudit, Evidence
+from portfolio.models import Evidence
 from specifications import coverage
-
-# Fields every item has, shown in their own places rather than in "details".
-COMMON_FIELDS = {
-    "id",
-    "evidence_ptr",
-    "owner",
-    "kind",
-    "title",
-    "date",
-    "end_date",
-    "summary",
-    "reflection",
-    "specialties",
-    "verification",
-    "created_at",
-    "updated_at",
-}
 
 
 def canonical_json(data: object) -> str:
     """One text for one content: sorted keys, no spaces, UTF-8 kept."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _display(item: Evidence, field: models.Field) -> str:
-    value = getattr(item, field.attname)
-    if value in (None, "", []):
-        return ""
-    if field.choices:
-        return str(getattr(item, f"get_{field.name}_display")())
-    if isinstance(field, models.ForeignKey):
-        return str(getattr(item, field.name))
-    if field.name == "icd10_codes":
-        return item.icd10_display
-    if field.name == "opcs4_codes":
-        return item.opcs4_display
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
-def evidence_details(item: Evidence) -> list[list[str]]:
-    """The item's own fields, as [label, value] pairs, in model order."""
-    details = []
-    for field in item._meta.get_fields():
-        if field.name in COMMON_FIELDS or field.auto_created:
-            continue
-        if not (field.concrete or field.many_to_many):  # reverse relations
-            continue
-        if field.many_to_many:
-            names = ", ".join(str(obj) for obj in getattr(item, field.name).all())
-            value = names
-        else:
-            value = _display(item, field)
-        if value:
-            details.append([str(field.verbose_name).capitalize(), value])
-    if isinstance(item, AccuracyAudit) and item.overall_percent is not None:
-        details.append(["Overall accuracy", f"{item.overall_percent}%"])
-    return details
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -102,8 +44,9 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
             for item in sorted(statement.evidence.all(), key=lambda e: (e.date, e.pk)):
                 if item.owner_id == user.pk:
                     refs.setdefault(item.pk, f"E{len(refs) + 1}")
-    # The items as fetched (their prefetched specialties and attachments belong to
-    # these objects, not to `item.details`), each kind's specialty joined too.
+    # The items as fetched, each kind's specialty joined. What is prefetched on an
+    # item belongs to that object, not to `item.details`: the kinds' own rows
+    # (display_rows) need theirs prefetched on the kind's object.
     items = {
         item.pk: item
         for item in Evidence.objects.filter(pk__in=refs, owner=user)
@@ -113,7 +56,12 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
             "complexcase__specialty",
             "clinicalquery__specialty",
         )
-        .prefetch_related("specialties", "attachments", "complexcase__case_types")
+        .prefetch_related(
+            "specialties",
+            "attachments",
+            "accuracyaudit__specialties",
+            "complexcase__case_types",
+        )
     }
 
     criteria = []
@@ -169,7 +117,7 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
                 "specialties": sorted(s.name for s in item.specialties.all()),
                 "verification": item.verification,
                 "verification_label": item.get_verification_display(),
-                "details": evidence_details(item.details),
+                "details": [list(row) for row in item.display_rows()],
                 "attachments": [
                     {"name": a.name, "content_type": a.content_type, "sha256": a.sha256}
                     for a in item.attachments.all()

@@ -1,5 +1,6 @@
 """The coder's evidence: one list of items of several kinds, plus reference data."""
 
+import datetime
 import hashlib
 import uuid
 from decimal import Decimal
@@ -11,10 +12,30 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 
 from portfolio.codes import display_icd10, display_opcs4
 
 END_BEFORE_START = "The end date must not be before the start date."
+NOT_GIVEN = "Not given"
+
+
+def _shown_rows(*rows: tuple[str, object]) -> list[tuple[str, str]]:
+    """(label, value) rows with each value as text, as an item's detail page shows
+    it: dates in words ("29 November 2026"), "Not given" when empty."""
+    shown = []
+    for label, value in rows:
+        if value is None or value == "":
+            value = NOT_GIVEN
+        elif isinstance(value, datetime.date):
+            value = format_date(value, "j F Y")
+        shown.append((label, str(value)))
+    return shown
+
+
+def _percent_text(value: Decimal | None) -> str:
+    """92.4 -> "92.4%"; None -> ""."""
+    return "" if value is None else f"{value}%"
 
 
 class Specialty(models.Model):
@@ -152,6 +173,15 @@ class Evidence(models.Model):
             return self
         return getattr(self, KIND_MODELS[self.kind]._meta.model_name)
 
+    def display_rows(self) -> list[tuple[str, str]]:
+        """The item's own rows, (label, value) as its detail page, the snapshot and
+        the pack show them; the title, dates, verification and attachments are shown
+        apart. Each kind lists its own; a many-to-many row costs a query unless
+        prefetched on the kind's object."""
+        if self.__class__ is Evidence:
+            return self.details.display_rows()
+        raise NotImplementedError(f"{self.__class__.__name__} has no display rows.")
+
 
 # The four measures of the national clinical coding audit methodology.
 AUDIT_MEASURES = [
@@ -254,6 +284,26 @@ class AccuracyAudit(Evidence):
         """All codes correct over all codes audited, the four measures together."""
         return percent(self.codes_correct, self.codes_audited)
 
+    def display_rows(self) -> list[tuple[str, str]]:
+        return _shown_rows(
+            ("Audit type", self.get_audit_type_display()),
+            ("Auditor", self.auditor),
+            ("Episodes (FCEs) audited", self.episodes_audited),
+            ("Specialties covered", ", ".join(s.name for s in self.specialties.all())),
+            *[
+                (
+                    m["label"],
+                    f"{m['percent']}% ({m['correct']} of {m['audited']} codes correct)"
+                    if m["audited"]
+                    else "Not audited",
+                )
+                for m in self.measures()
+            ],
+            ("Overall accuracy", _percent_text(self.overall_percent)),
+            ("Auditor's findings", self.summary),
+            ("What was learnt or changed", self.reflection),
+        )
+
 
 class SpecialtyExperience(Evidence):
     KIND = Evidence.Kind.SPECIALTY
@@ -273,6 +323,15 @@ class SpecialtyExperience(Evidence):
     class Meta:
         verbose_name = "specialty experience"
         verbose_name_plural = "specialty experience"
+
+    def display_rows(self) -> list[tuple[str, str]]:
+        return _shown_rows(
+            ("Specialty", self.specialty),
+            ("Setting", self.get_setting_display()),
+            ("Approximate episodes coded", self.episodes_coded),
+            ("What the work involved", self.summary),
+            ("Reflection", self.reflection),
+        )
 
 
 class ComplexCase(Evidence):
@@ -297,6 +356,17 @@ class ComplexCase(Evidence):
     def opcs4_display(self) -> str:
         return ", ".join(display_opcs4(code) for code in self.opcs4_codes)
 
+    def display_rows(self) -> list[tuple[str, str]]:
+        return _shown_rows(
+            ("Specialty", self.specialty),
+            ("Case types", ", ".join(t.name for t in self.case_types.all())),
+            ("ICD-10 codes", self.icd10_display),
+            ("OPCS-4 codes", self.opcs4_display),
+            ("Anonymised narrative", self.summary),
+            ("Standards applied", self.standards_applied),
+            ("What was learnt", self.reflection),
+        )
+
 
 class Contribution(Evidence):
     KIND = Evidence.Kind.CONTRIBUTION
@@ -316,6 +386,14 @@ class Contribution(Evidence):
 
     class Meta:
         verbose_name = "contribution"
+
+    def display_rows(self) -> list[tuple[str, str]]:
+        return _shown_rows(
+            ("Type", self.get_contribution_type_display()),
+            ("What was done", self.summary),
+            ("Outcome", self.outcome),
+            ("Reflection", self.reflection),
+        )
 
 
 class CPDActivity(Evidence):
@@ -347,6 +425,14 @@ class CPDActivity(Evidence):
             models.CheckConstraint(condition=Q(hours__gt=0), name="cpd_hours_positive"),
         ]
 
+    def display_rows(self) -> list[tuple[str, str]]:
+        return _shown_rows(
+            ("Type", self.get_cpd_type_display()),
+            ("Provider", self.provider),
+            ("Hours", self.hours),
+            ("Reflection", self.reflection),
+        )
+
 
 class Qualification(Evidence):
     KIND = Evidence.Kind.QUALIFICATION
@@ -365,6 +451,14 @@ class Qualification(Evidence):
 
     class Meta:
         verbose_name = "qualification"
+
+    def display_rows(self) -> list[tuple[str, str]]:
+        return _shown_rows(
+            ("Qualification", self.get_qualification_type_display()),
+            ("Awarding body", self.awarding_body),
+            ("Expiry date", self.expires_on),
+            ("Notes", self.summary),
+        )
 
     def validation_errors(self) -> dict[str, str]:
         errors = super().validation_errors()
@@ -399,6 +493,16 @@ class ClinicalQuery(Evidence):
         verbose_name = "clinical query"
         verbose_name_plural = "clinical queries"
 
+    def display_rows(self) -> list[tuple[str, str]]:
+        return _shown_rows(
+            ("Specialty", self.specialty),
+            ("Query raised with", self.query_to),
+            ("The query", self.summary),
+            ("Resolution", self.resolution),
+            ("Outcome", self.get_outcome_display()),
+            ("Reflection", self.reflection),
+        )
+
 
 class Productivity(Evidence):
     KIND = Evidence.Kind.PRODUCTIVITY
@@ -428,6 +532,15 @@ class Productivity(Evidence):
     @property
     def percent_of_target(self) -> Decimal | None:
         return percent(self.episodes_coded, self.target_episodes)
+
+    def display_rows(self) -> list[tuple[str, str]]:
+        return _shown_rows(
+            ("Episodes coded", self.episodes_coded),
+            ("Target", self.target_episodes),
+            ("Percentage of target", _percent_text(self.percent_of_target)),
+            ("Coded within the deadline", _percent_text(self.timeliness_percent)),
+            ("Notes", self.summary),
+        )
 
 
 KIND_MODELS: dict[str, type[Evidence]] = {

@@ -226,7 +226,6 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "portfolio/evidence_detail.html",
         {
             "item": item,
-            "kind_template": f"portfolio/kinds/_{item.kind}.html",
             "attachments": item.attachments.all(),
         },
     )

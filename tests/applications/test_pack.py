@@ -43,6 +43,8 @@ def leaky(sample) -> dict:
     """The sample, with the candidate named in their own words here and there."""
     data = copy.deepcopy(sample)
     data["evidence"][0]["reflection"] = "Casey led this; casey coder wrote it up."
+    assert data["evidence"][0]["details"][-1][0] == "Reflection"
+    data["evidence"][0]["details"][-1][1] = data["evidence"][0]["reflection"]
     data["evidence"][1]["summary"] = f"Questions to {EMAIL.upper()} please."
     data["evidence"][2]["details"].append(["Reviewer note", "Checked with CASEY."])
     data["criteria"][0]["statement"] = "I (Casey Coder) validated the coded data."
@@ -233,6 +235,26 @@ def test_render_html_anonymised_never_shows_the_name_even_given_the_full_snapsho
     assert "casey" not in html.lower()
     assert EMAIL not in html.lower()
     assert f"Candidate {NUMBER}" in html
+
+
+def test_a_version_1_snapshot_still_shows_summary_reflection_and_specialties(sample):
+    """Version 1 kept them apart from an item's rows; a pack built from one later
+    (a failed build retried) must not drop them."""
+    data = copy.deepcopy(sample)
+    data["version"] = 1
+    item = data["evidence"][2]
+    item["details"] = [["Auditor", "Approved clinical coding auditor"]]
+    html = pack.render_html(
+        data, snapshot_sha256="f" * 64, pack_id="CF-000123-ffffffff", anonymised=False
+    )
+    section = html[html.index('id="evidence-E3"') : html.index('id="evidence-E4"')]
+    for label, value in [
+        ("Specialties", ", ".join(item["specialties"])),
+        ("Auditor", "Approved clinical coding auditor"),
+        ("Summary", item["summary"]),
+        ("Reflection", item["reflection"]),
+    ]:
+        assert f"<strong>{label}:</strong> {value}</p>" in section
 
 
 def test_url_fetcher_serves_data_uris_only():

@@ -2,6 +2,8 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
+from pytest_django.asserts import assertContains
 
 from portfolio.models import KIND_MODELS, Evidence, Specialty
 from tests.factories import make_evidence
@@ -32,10 +34,12 @@ def test_an_owner_sees_the_details_of_each_kind(client, alice, kind):
     item = make_evidence(alice, kind, title="My own item")
     client.force_login(alice)
     response = client.get(item.get_absolute_url())
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "My own item" in html
-    assert item.get_kind_display() in html
+    assertContains(response, "My own item")
+    assertContains(response, item.get_kind_display())
+    for label, _ in item.display_rows():
+        assertContains(
+            response, f'<dt class="nhsuk-summary-list__key">{escape(label)}</dt>'
+        )
 
 
 @pytest.mark.parametrize("kind", KINDS)
