@@ -109,9 +109,10 @@ class Criterion(models.Model):
         super().clean_fields(exclude={*(exclude or ()), "rule_kind", "rule_params"})
 
     def clean(self) -> None:
-        """Check the rule (its kind and parameters); errors are keyed "rule", the
-        name forms and the spec format give it. Looks up named case types (a query).
-        """
+        """Check the rule (its kind and parameters). Errors are keyed "rule", the
+        name the spec format and CriterionForm give it: a ModelForm of Criterion
+        (the admin's too) needs that field, or Django raises ValueError on a bad
+        rule. Looks up a named case type (a query)."""
         # rules.py reads Criterion.RuleKind, so it cannot be imported at the top.
         from specifications.rules import clean_rule
 
