@@ -94,7 +94,10 @@ class DraftForm(forms.Form):
             statement = self.statements.get(c.pk)
             text_name, evidence_name = f"statement_{c.pk}", f"evidence_{c.pk}"
             self.fields[text_name] = forms.CharField(
-                label="Your statement", required=False, widget=forms.Textarea
+                label="Your statement",
+                required=False,
+                widget=forms.Textarea,
+                validators=[validate_no_identifiers],
             )
             choices = [
                 (pk, f"{items[pk]['title']} ({items[pk]['date']:%-d %b %Y})")
@@ -127,7 +130,6 @@ class DraftForm(forms.Form):
             raise ValidationError(
                 f"Your statement is {words} words: keep it to {Statement.WORD_LIMIT}."
             )
-        validate_no_identifiers(text)
         return text
 
     def clean(self) -> dict:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.models import Evidence
+from portfolio.pid import validate_no_identifiers
 from specifications.models import Criterion, PersonSpecification
 
 
@@ -18,10 +19,14 @@ class Vacancy(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="vacancies"
     )
-    title = models.CharField(max_length=200)
-    band = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=200, validators=[validate_no_identifiers])
+    band = models.CharField(
+        max_length=40, blank=True, validators=[validate_no_identifiers]
+    )
     reference = models.CharField(
-        max_length=40, help_text="Your reference, for example 123-HIMS-4567."
+        max_length=40,
+        help_text="Your reference, for example 123-HIMS-4567.",
+        validators=[validate_no_identifiers],
     )
     closing_date = models.DateField(
         help_text="Applications close at the end of this day."
@@ -125,7 +130,7 @@ class Statement(models.Model):
         Application, on_delete=models.CASCADE, related_name="statements"
     )
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(blank=True)
+    text = models.TextField(blank=True, validators=[validate_no_identifiers])
     evidence = models.ManyToManyField(Evidence, blank=True, related_name="statements")
 
     class Meta:

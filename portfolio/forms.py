@@ -19,14 +19,16 @@ from portfolio.models import (
     Specialty,
     SpecialtyExperience,
 )
-from portfolio.pid import validate_no_identifiers
 from portfolio.uploads import sniff_content_type
 from portfolio.widgets import DateInput
 
 
 class PortfolioFormMixin:
-    """Names the field in "required" messages, and checks every free-text field
-    for patient identifiers before anything is saved."""
+    """Names the field in "required" messages.
+
+    Free text is checked for patient identifiers by the model fields' validator
+    (portfolio.pid.validate_no_identifiers), which a ModelForm runs for its fields;
+    a form field with no model field behind it lists the validator itself."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -36,21 +38,6 @@ class PortfolioFormMixin:
             if isinstance(field, forms.FileField):
                 verb = "Choose"
             field.error_messages["required"] = f"{verb} the {label}."
-
-    def _post_clean(self) -> None:
-        for name, field in self.fields.items():
-            if not isinstance(field, forms.CharField) or isinstance(
-                field, ICD10CodesField | OPCS4CodesField
-            ):
-                continue
-            value = self.cleaned_data.get(name)
-            if not value:
-                continue
-            try:
-                validate_no_identifiers(value)
-            except ValidationError as error:
-                self.add_error(name, error)
-        super()._post_clean()
 
 
 DATE_HINT = "For example, 27 3 2026"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from portfolio.codes import display_icd10, display_opcs4
+from portfolio.pid import validate_no_identifiers
 
 END_BEFORE_START = "The end date must not be before the start date."
 NOT_GIVEN = "Not given"
@@ -103,11 +104,11 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_no_identifiers])
     date = models.DateField(help_text="The date, or the first day of the period.")
     end_date = models.DateField(null=True, blank=True)
-    summary = models.TextField(blank=True)
-    reflection = models.TextField(blank=True)
+    summary = models.TextField(blank=True, validators=[validate_no_identifiers])
+    reflection = models.TextField(blank=True, validators=[validate_no_identifiers])
     specialties = models.ManyToManyField(Specialty, blank=True, related_name="evidence")
     verification = models.CharField(
         max_length=20, choices=Verification.choices, default=Verification.UNVERIFIED
@@ -204,7 +205,11 @@ class AccuracyAudit(Evidence):
         DSPT = "dspt", "Data Security and Protection Toolkit (DSPT)"
         PEER = "peer", "Peer review"
 
-    auditor = models.CharField(max_length=150, help_text="Name or role of the auditor.")
+    auditor = models.CharField(
+        max_length=150,
+        help_text="Name or role of the auditor.",
+        validators=[validate_no_identifiers],
+    )
     audit_type = models.CharField(max_length=20, choices=AuditType.choices)
     episodes_audited = models.PositiveIntegerField(
         "episodes (FCEs) audited", validators=[MinValueValidator(1)]
@@ -343,7 +348,9 @@ class ComplexCase(Evidence):
     case_types = models.ManyToManyField(CaseType, related_name="cases")
     icd10_codes = models.JSONField("ICD-10 codes", default=list, blank=True)
     opcs4_codes = models.JSONField("OPCS-4 codes", default=list, blank=True)
-    standards_applied = models.TextField(blank=True)
+    standards_applied = models.TextField(
+        blank=True, validators=[validate_no_identifiers]
+    )
 
     class Meta:
         verbose_name = "complex case"
@@ -382,7 +389,7 @@ class Contribution(Evidence):
     contribution_type = models.CharField(
         max_length=30, choices=ContributionType.choices
     )
-    outcome = models.TextField(blank=True)
+    outcome = models.TextField(blank=True, validators=[validate_no_identifiers])
 
     class Meta:
         verbose_name = "contribution"
@@ -408,7 +415,9 @@ class CPDActivity(Evidence):
         OTHER = "other", "Other"
 
     cpd_type = models.CharField("type", max_length=30, choices=CPDType.choices)
-    provider = models.CharField(max_length=150, blank=True)
+    provider = models.CharField(
+        max_length=150, blank=True, validators=[validate_no_identifiers]
+    )
     hours = models.DecimalField(
         max_digits=5,
         decimal_places=1,
@@ -446,7 +455,9 @@ class Qualification(Evidence):
     qualification_type = models.CharField(
         max_length=20, choices=QualificationType.choices
     )
-    awarding_body = models.CharField(max_length=150, blank=True)
+    awarding_body = models.CharField(
+        max_length=150, blank=True, validators=[validate_no_identifiers]
+    )
     expires_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -485,8 +496,9 @@ class ClinicalQuery(Evidence):
         "query raised with",
         max_length=150,
         help_text="A role, e.g. consultant cardiologist.",
+        validators=[validate_no_identifiers],
     )
-    resolution = models.TextField()
+    resolution = models.TextField(validators=[validate_no_identifiers])
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
 
     class Meta:
@@ -564,9 +576,14 @@ class Employment(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employment"
     )
-    employer = models.CharField(max_length=200)
-    role = models.CharField(max_length=150)
-    band = models.CharField(max_length=20, blank=True, help_text="For example, Band 4.")
+    employer = models.CharField(max_length=200, validators=[validate_no_identifiers])
+    role = models.CharField(max_length=150, validators=[validate_no_identifiers])
+    band = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="For example, Band 4.",
+        validators=[validate_no_identifiers],
+    )
     start_date = models.DateField()
     end_date = models.DateField(
         null=True, blank=True, help_text="Leave blank if current."
@@ -621,7 +638,9 @@ class Attachment(models.Model):
     )
     file = models.FileField(upload_to=attachment_path, max_length=200)
     name = models.CharField(
-        max_length=150, help_text="A description, e.g. audit report."
+        max_length=150,
+        help_text="A description, e.g. audit report.",
+        validators=[validate_no_identifiers],
     )
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()

@@ -283,10 +283,26 @@ def describe_findings(text: str, findings: list[Finding]) -> list[str]:
 
 
 def validate_no_identifiers(value: str | None) -> None:
-    """Django validator: reject text that holds patient-identifiable data."""
+    """The PID guard, as a Django validator: reject text that holds an identifier.
+
+    The one check of free text before it is stored. It sits in ``validators=[...]``
+    of every free-text model field, so forms (through model validation) and both
+    imports (through ``full_clean()``) apply it, and of the few free-text form
+    fields that no model field backs. Each message says what was found and where,
+    never the identifier itself; the form or import names the field.
+    """
     if not value:
         return
     text = str(value)
     messages = describe_findings(text, find_identifiers(text))
     if messages:
         raise ValidationError([ValidationError(m, code="pid") for m in messages])
+
+
+def quoted(value: object, limit: int = 40) -> str:
+    """The value in quotes, for a message that repeats what was given; "the value
+    given" instead when it is long or could be a patient identifier."""
+    text = str(value)
+    if len(text) > limit or find_identifiers(text):
+        return "the value given"
+    return f'"{text}"'

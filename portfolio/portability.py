@@ -15,8 +15,9 @@ The document (format "coderfolio-portfolio", version 1)::
 Fields come from each model's ``_meta``, so a field added to a kind travels without
 changes here (but a new field changes the format: bump VERSION). Specialties travel
 by treatment function code and case types by slug, never by database id. Import
-checks the whole document before it writes anything, then writes it in one
-transaction.
+reads the file with portfolio.jsonfile, checks the whole document (each value's
+type here, then the model's own validation, the PID guard included) before it
+writes anything, then writes it in one transaction.
 """
 
 import base64
@@ -30,11 +31,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
 from portfolio.codes import normalise_icd10, normalise_opcs4
+from portfolio.jsonfile import JSONFileError, load_json
 from portfolio.models import (
     KIND_MODELS,
     Attachment,
@@ -43,7 +46,7 @@ from portfolio.models import (
     Evidence,
     Specialty,
 )
-from portfolio.pid import describe_findings, find_identifiers
+from portfolio.pid import find_identifiers, quoted
 from portfolio.signals import portfolio_change
 from portfolio.uploads import sniff_content_type
 
@@ -53,6 +56,9 @@ VERSION = 1
 TOP_KEYS = ["format", "version", "exported_at", "owner", "employment", "evidence"]
 OWNER_KEYS = ["email", "full_name"]
 ATTACHMENT_KEYS = ["name", "content_type", "sha256", "size", "data"]
+MAX_IMPORT_BYTES = 100 * 1024 * 1024
+# A portfolio nests five deep (file, evidence, item, attachments, attachment).
+MAX_IMPORT_DEPTH = 10
 
 # Reference data travels by its natural key, which is the same on every server.
 NATURAL_KEYS: dict[type[models.Model], str] = {Specialty: "code", CaseType: "slug"}
@@ -218,12 +224,13 @@ def dumps(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)
 
 
-def loads(text: str | bytes) -> dict:
-    """Parse a portfolio file; anything but a JSON object is refused."""
+def loads(data: bytes | str | File) -> dict:
+    """Read a portfolio file (an upload, or its content); anything but a JSON object
+    within the size and depth limits is refused."""
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as error:  # JSONDecodeError, bad UTF-8
-        raise PortfolioImportError(f"The file is not valid JSON: {error}") from None
+        data = load_json(data, max_bytes=MAX_IMPORT_BYTES, max_depth=MAX_IMPORT_DEPTH)
+    except JSONFileError as error:
+        raise PortfolioImportError(str(error)) from None
     if not isinstance(data, dict):
         raise PortfolioImportError(
             "The file is not valid JSON: it must hold one JSON object, "
@@ -236,7 +243,11 @@ def loads(text: str | bytes) -> dict:
 
 
 class _Invalid(Exception):
-    """One value in the file is wrong; the message already says where."""
+    """Something in the file is wrong; each message already says where."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__(*problems)
+        self.problems = list(problems)
 
 
 @dataclass
@@ -254,30 +265,13 @@ class _Plan:
     problems: list[str] = field(default_factory=list)
 
 
-def _safe(value: object) -> str:
-    """The value quoted, unless it is long or could be a patient identifier."""
-    text = str(value)
-    if len(text) > 40 or find_identifiers(text):
-        return "the value given"
-    return f'"{text}"'
-
-
-def _check_pid(where: str, key: str, value: str) -> None:
-    findings = find_identifiers(value)
-    if findings:
-        # describe_findings says what and where, never the identifier itself.
-        raise _Invalid(
-            f"{where}, {key}: " + " ".join(describe_findings(value, findings))
-        )
-
-
 def _parse_date(where: str, key: str, raw: object) -> datetime.date:
     if not isinstance(raw, str) or not _ISO_DATE.fullmatch(raw):
         raise _Invalid(f"{where}, {key}: expected a date like 2026-09-01.")
     try:
         return datetime.date.fromisoformat(raw)
     except ValueError:
-        raise _Invalid(f"{where}, {key}: {_safe(raw)} is not a real date.") from None
+        raise _Invalid(f"{where}, {key}: {quoted(raw)} is not a real date.") from None
 
 
 def _parse_datetime(where: str, key: str, raw: object) -> datetime.datetime:
@@ -306,7 +300,7 @@ def _parse_value(
         if unknown:
             raise _Invalid(
                 f"{where}, {key}: unknown {f.related_model._meta.verbose_name} "
-                f"{NATURAL_KEYS[f.related_model]} {_safe(unknown[0])}."
+                f"{NATURAL_KEYS[f.related_model]} {quoted(unknown[0])}."
             )
         if not raw and not f.blank:
             raise _Invalid(f"{where}, {key}: give at least one.")
@@ -322,7 +316,7 @@ def _parse_value(
         if raw not in known:
             raise _Invalid(
                 f"{where}, {key}: unknown {f.related_model._meta.verbose_name} "
-                f"{NATURAL_KEYS[f.related_model]} {_safe(raw)}."
+                f"{NATURAL_KEYS[f.related_model]} {quoted(raw)}."
             )
         return known[raw]
     if isinstance(f, models.DateTimeField):
@@ -350,8 +344,13 @@ def _parse_value(
     if isinstance(f, models.CharField | models.TextField):
         if not isinstance(raw, str):
             raise _Invalid(f"{where}, {key}: expected text.")
-        _check_pid(where, key, raw)
-        return raw
+        # Checked here, not by the model, whose message would repeat the value.
+        allowed = [value for value, _ in f.flatchoices]
+        if allowed and raw not in allowed:
+            raise _Invalid(
+                f"{where}, {key}: {quoted(raw)} is not one of {', '.join(allowed)}."
+            )
+        return raw  # free text: the model's validation applies the PID guard
     raise NotImplementedError(f"No import rule for {f!r}")  # a new kind of field
 
 
@@ -366,7 +365,7 @@ def _parse_codes(f: models.Field, raw: object, where: str) -> list[str]:
             stored = None
         if stored != code:
             raise _Invalid(
-                f"{where}, {f.name}: {_safe(code)} is not a code in its stored form "
+                f"{where}, {f.name}: {quoted(code)} is not a code in its stored form "
                 "(for example I214 or K491)."
             )
     return raw
@@ -380,7 +379,7 @@ def _check_keys(where: str, raw: object, expected: list[str]) -> dict:
         raise _Invalid(f"{where}: missing {', '.join(missing)}.")
     extra = [k for k in raw if k not in expected]
     if extra:
-        names = ", ".join(_safe(k) for k in extra)
+        names = ", ".join(quoted(k) for k in extra)
         raise _Invalid(f"{where}: unexpected {names} (not in format version 1).")
     return raw
 
@@ -439,7 +438,7 @@ def _prepare_item(raw: object, where: str, owner, references: dict) -> _Prepared
         raise _Invalid(f"{where}: missing kind.")
     kind = raw["kind"]
     if not isinstance(kind, str) or kind not in KIND_MODELS:
-        raise _Invalid(f"{where}: unknown kind {_safe(kind)}.")
+        raise _Invalid(f"{where}: unknown kind {quoted(kind)}.")
     model = KIND_MODELS[kind]
     _check_keys(where, raw, _evidence_keys(model))
     item = model(owner=owner, kind=kind)
@@ -470,7 +469,6 @@ def _prepare_attachment(raw: object, where: str) -> tuple[Attachment, bytes]:
     name, content_type, sha256, size, data = (raw[k] for k in ATTACHMENT_KEYS)
     if not isinstance(name, str):
         raise _Invalid(f"{where}, name: expected text.")
-    _check_pid(where, "name", name)
     if content_type not in Attachment.CONTENT_TYPES.values():
         allowed = ", ".join(Attachment.CONTENT_TYPES.values())
         raise _Invalid(f"{where}, content_type: must be one of {allowed}.")
@@ -501,15 +499,16 @@ def _prepare_attachment(raw: object, where: str) -> tuple[Attachment, bytes]:
 def _full_clean(
     obj: models.Model, where: str, exclude: list[str] | None = None
 ) -> None:
-    """Model validation (fields, clean(), constraints), as a message naming the item."""
+    """Model validation (fields, the PID guard, clean(), constraints): a message
+    for each problem, naming the item and the field."""
     try:
         obj.full_clean(exclude=exclude)
     except ValidationError as error:
-        parts = []
+        problems = []
         for name, messages in error.message_dict.items():
-            prefix = "" if name == NON_FIELD_ERRORS else f"{name}: "
-            parts.extend(prefix + message for message in messages)
-        raise _Invalid(f"{where}: " + " ".join(parts)) from None
+            prefix = where if name == NON_FIELD_ERRORS else f"{where}, {name}"
+            problems.extend(f"{prefix}: {message}" for message in messages)
+        raise _Invalid(*problems) from None
 
 
 def _plan(data: object, owner) -> _Plan:
@@ -526,14 +525,14 @@ def _plan(data: object, owner) -> _Plan:
                 _prepare_employment(raw, f"employment post {index}", owner, references)
             )
         except _Invalid as error:
-            plan.problems.append(str(error))
+            plan.problems.extend(error.problems)
     for index, raw in enumerate(data["evidence"], start=1):
         try:
             plan.evidence.append(
                 _prepare_item(raw, _item_label(index, raw), owner, references)
             )
         except _Invalid as error:
-            plan.problems.append(str(error))
+            plan.problems.extend(error.problems)
     return plan
 
 

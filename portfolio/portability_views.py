@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import coder_required
 from portfolio.portability import (
+    MAX_IMPORT_BYTES,
     PortfolioImportError,
     dumps,
     export_portfolio,
@@ -17,24 +18,20 @@ from portfolio.portability import (
     loads,
 )
 
-MAX_IMPORT_BYTES = 100 * 1024 * 1024
-
 
 class PortfolioImportForm(forms.Form):
     file = forms.FileField(
         label="Portfolio file (.json)",
-        help_text="A file exported from Coderfolio, 100 MB at most.",
+        help_text=(
+            f"A file exported from Coderfolio, {MAX_IMPORT_BYTES // 1024 // 1024} MB "
+            "at most."
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB: it must be "
-                f"{MAX_IMPORT_BYTES // 1024 // 1024} MB or smaller."
-            )
         try:
-            self.cleaned_data["document"] = loads(upload.read())
+            self.cleaned_data["document"] = loads(upload)
         except PortfolioImportError as error:
             raise ValidationError(str(error)) from None
         return upload

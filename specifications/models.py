@@ -1,9 +1,11 @@
 """Person specifications: criteria as data, and the coder's evidence mapped to them."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from portfolio.models import Evidence
+from portfolio.pid import validate_no_identifiers
 
 
 class PersonSpecification(models.Model):
@@ -12,11 +14,19 @@ class PersonSpecification(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="specifications"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_no_identifiers])
     slug = models.SlugField(max_length=120, unique=True)
-    band = models.CharField(max_length=40, blank=True, help_text="For example, Band 4.")
+    band = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="For example, Band 4.",
+        validators=[validate_no_identifiers],
+    )
     source = models.CharField(
-        max_length=300, blank=True, help_text="Where the criteria come from."
+        max_length=300,
+        blank=True,
+        help_text="Where the criteria come from.",
+        validators=[validate_no_identifiers],
     )
     version = models.PositiveIntegerField(default=1)
     locked_at = models.DateTimeField(
@@ -80,7 +90,7 @@ class Criterion(models.Model):
     route = models.CharField(
         max_length=20, choices=Route.choices, default="", blank=True
     )
-    text = models.TextField()
+    text = models.TextField(validators=[validate_no_identifiers])
     order = models.PositiveIntegerField(default=0)
     rule_kind = models.CharField(
         max_length=30, choices=RuleKind.choices, blank=True, default=""
@@ -94,12 +104,46 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def clean_fields(self, exclude=None) -> None:
+        # rule_kind and rule_params are one rule: clean() checks them together.
+        super().clean_fields(exclude={*(exclude or ()), "rule_kind", "rule_params"})
+
+    def clean(self) -> None:
+        """Check the rule (its kind and parameters). Errors are keyed "rule", the
+        name the spec format and CriterionForm give it: a ModelForm of Criterion
+        (the admin's too) needs that field, or Django raises ValueError on a bad
+        rule. Looks up a named case type (a query)."""
+        # rules.py reads Criterion.RuleKind, so it cannot be imported at the top.
+        from specifications.rules import clean_rule
+
+        super().clean()
+        if self.rule_kind != "" or self.rule_params:
+            try:
+                clean_rule(self.rule_kind, self.rule_params)
+            except ValidationError as error:
+                raise ValidationError({"rule": error.messages}) from None
+
     @property
     def rule(self) -> dict | None:
         """The rule as in the spec format: None, or {"kind": ..., **params}."""
         if not self.rule_kind:
             return None
         return {"kind": self.rule_kind, **self.rule_params}
+
+    @rule.setter
+    def rule(self, rule: dict | None) -> None:
+        """Set the rule from its spec-format dict; clean() checks kind and params.
+
+        Raises ValidationError if it is neither None nor an object with a kind."""
+        if rule is None:
+            self.rule_kind, self.rule_params = "", {}
+            return
+        if not isinstance(rule, dict) or "kind" not in rule:
+            raise ValidationError(
+                'A rule must be null or an object with a "kind".', code="rule_shape"
+            )
+        self.rule_kind = rule["kind"]
+        self.rule_params = {k: v for k, v in rule.items() if k != "kind"}
 
 
 class EvidenceLink(models.Model):
@@ -112,7 +156,9 @@ class EvidenceLink(models.Model):
         Criterion, on_delete=models.CASCADE, related_name="links"
     )
     rationale = models.CharField(
-        max_length=500, help_text="A sentence on how this evidence meets the criterion."
+        max_length=500,
+        help_text="A sentence on how this evidence meets the criterion.",
+        validators=[validate_no_identifiers],
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

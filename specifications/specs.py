@@ -1,18 +1,27 @@
-"""Person specifications as JSON, so a trust can share its spec with another."""
+"""Person specifications as JSON, so a trust can share its spec with another.
+
+Import reads the file with portfolio.jsonfile, checks the file's shape here and
+leaves the values to the models' own validation (the PID guard and the rules'
+check included), before it writes anything.
+"""
 
 import json
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files import File
+from django.db import models, transaction
 from django.utils.text import slugify
 
 from accounts.models import Organisation
-from portfolio.pid import validate_no_identifiers
+from portfolio.jsonfile import JSONFileError, load_json
+from portfolio.pid import quoted
 from specifications.models import Criterion, PersonSpecification
-from specifications.rules import clean_rule
 
 FORMAT = "coderfolio-person-specification"
+MAX_SPEC_BYTES = 1024 * 1024
+# A spec nests five deep (file, criteria, criterion, rule, a rule's list).
+MAX_SPEC_DEPTH = 10
 # Paths under /specifications/ that a spec's slug must not take.
 RESERVED_SLUGS = {"new", "import", "map", "links"}
 
@@ -49,11 +58,13 @@ def dumps(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def loads(text: str | bytes) -> dict:
+def loads(data: bytes | str | File) -> dict:
+    """Read a spec file (an upload, or its content) within the size and depth
+    limits; anything but a JSON object is refused."""
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as error:  # RecursionError: nested too deep
-        raise SpecImportError(f"The file is not valid JSON: {error}.") from None
+        data = load_json(data, max_bytes=MAX_SPEC_BYTES, max_depth=MAX_SPEC_DEPTH)
+    except JSONFileError as error:
+        raise SpecImportError(str(error)) from None
     if not isinstance(data, dict):
         raise SpecImportError("The file must hold one JSON object, the specification.")
     return data
@@ -63,11 +74,20 @@ def _text(data: dict, key: str, where: str, required: bool = True) -> str:
     value = data.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()):
         raise SpecImportError(f"{where}: {key!r} must be a non-empty string.")
-    try:
-        validate_no_identifiers(value)
-    except ValidationError as error:
-        raise SpecImportError(f"{where}, {key}: {' '.join(error.messages)}") from None
     return value.strip()
+
+
+def _full_clean(obj: models.Model, where: str, **options) -> None:
+    """Model validation (fields, the PID guard, clean()), as an error naming where
+    and the field."""
+    try:
+        obj.full_clean(**options)
+    except ValidationError as error:
+        problems = []
+        for name, messages in error.message_dict.items():
+            prefix = where if name == NON_FIELD_ERRORS else f"{where}, {name}"
+            problems.append(f"{prefix}: {' '.join(messages)}")
+        raise SpecImportError(" ".join(problems)) from None
 
 
 def _criterion(raw: Any, number: int) -> Criterion:
@@ -96,27 +116,20 @@ def _criterion(raw: Any, number: int) -> Criterion:
     order = raw["order"]
     if not isinstance(order, int) or isinstance(order, bool) or order < 0:
         raise SpecImportError(f"{where}: order must be a whole number, 0 or more.")
-    rule_kind, rule_params = "", {}
-    if raw["rule"] is not None:
-        if not isinstance(raw["rule"], dict) or "kind" not in raw["rule"]:
-            raise SpecImportError(
-                f"{where}: rule must be null or an object with a kind."
-            )
-        rule_params = {k: v for k, v in raw["rule"].items() if k != "kind"}
-        try:
-            clean_rule(raw["rule"]["kind"], rule_params)
-        except ValidationError as error:
-            raise SpecImportError(f"{where}: {' '.join(error.messages)}") from None
-        rule_kind = raw["rule"]["kind"]
-    return Criterion(
+    criterion = Criterion(
         category=raw["category"],
         requirement=raw["requirement"],
         route=raw.get("route", ""),
         text=_text(raw, "text", where),
         order=raw["order"],
-        rule_kind=rule_kind,
-        rule_params=rule_params,
     )
+    try:
+        criterion.rule = raw["rule"]
+    except ValidationError as error:
+        raise SpecImportError(f"{where}, rule: {' '.join(error.messages)}") from None
+    # Its specification is not saved yet.
+    _full_clean(criterion, where, exclude=["specification"])
+    return criterion
 
 
 def unique_slug(base: str) -> str:
@@ -155,9 +168,19 @@ def import_spec(
         organisation = Organisation.objects.filter(name=name).first()
         if organisation is None:
             raise SpecImportError(
-                f"No organisation is called {name!r}: add it in the admin first, "
-                "or import the spec for another organisation."
+                f"No organisation is called {quoted(name)}: add it in the admin "
+                "first, or import the spec for another organisation."
             )
+    spec = PersonSpecification(
+        organisation=organisation,
+        title=title,
+        band=band,
+        source=source,
+        version=version,
+    )
+    # The slug is chosen below; an existing version is refused below with a message
+    # that says what to do.
+    _full_clean(spec, "The specification", exclude=["slug"], validate_constraints=False)
     if not isinstance(data["criteria"], list) or not data["criteria"]:
         raise SpecImportError(
             "The specification must have a non-empty list of criteria."
@@ -181,14 +204,8 @@ def import_spec(
         slug = wanted
     else:
         slug = unique_slug(f"{title} v{version}")
-    spec = PersonSpecification.objects.create(
-        organisation=organisation,
-        title=title,
-        band=band,
-        source=source,
-        version=version,
-        slug=slug,
-    )
+    spec.slug = slug
+    spec.save()
     for criterion in criteria:
         criterion.specification = spec
     Criterion.objects.bulk_create(criteria)

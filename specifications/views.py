@@ -28,8 +28,6 @@ from specifications.forms import (
 )
 from specifications.models import Criterion, EvidenceLink, PersonSpecification
 
-MAX_SPEC_BYTES = 1024 * 1024
-
 
 def _get_own_spec(request: HttpRequest, slug: str) -> PersonSpecification:
     """A spec of the signed-in recruiter's organisation; 404 for any other."""
@@ -258,10 +256,8 @@ def spec_import(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_SPEC_BYTES:
-                raise specs.SpecImportError("The file is larger than 1 MB.")
             spec = specs.import_spec(
-                specs.loads(upload.read()), organisation=request.user.organisation
+                specs.loads(upload), organisation=request.user.organisation
             )
         except specs.SpecImportError as error:
             form.add_error("file", str(error))

@@ -13,6 +13,7 @@ from portfolio.pid import (
     describe_findings,
     find_identifiers,
     is_valid_nhs_number,
+    quoted,
     validate_no_identifiers,
 )
 
@@ -595,3 +596,15 @@ def test_validator_raises_one_message_per_finding():
 
 def test_validator_ignores_an_invalid_nhs_number():
     validate_no_identifiers("NHS 943 476 5918")
+
+
+# --- quoted -------------------------------------------------------------------------
+
+
+def test_quoted_repeats_a_short_harmless_value():
+    assert quoted("poetry") == '"poetry"'
+
+
+@pytest.mark.parametrize("value", ["943 476 5919", "j.bloggs@nhs.net", "x" * 41])
+def test_quoted_never_repeats_a_long_value_or_an_identifier(value):
+    assert quoted(value) == "the value given"

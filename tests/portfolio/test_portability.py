@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from portfolio import portability_views
+from portfolio import portability
 from portfolio.management.commands.import_portfolio import Command as ImportCommand
 from portfolio.models import KIND_MODELS, Attachment, Employment, Evidence, Specialty
 from portfolio.portability import (
@@ -552,23 +552,45 @@ def test_model_validation_failing_late_in_the_file_imports_nothing(
         document,
         bob,
         media_root,
-        'evidence item 3 ("Quarterly audit"): primary_diagnosis_correct: '
+        'evidence item 3 ("Quarterly audit"), primary_diagnosis_correct: '
         "Primary diagnosis: codes correct (41) cannot be more than codes audited (40).",
     )
 
 
 def test_other_model_validation_is_applied(document, bob, media_root):
-    document["evidence"].append(audit_item(date="2099-01-01", audit_type="vibes"))
+    document["evidence"].append(audit_item(date="2099-01-01", auditor=""))
     document["employment"][0]["end_date"] = "2019-01-01"  # before its start
     message = assert_refused(
         document,
         bob,
         media_root,
-        "date: The date must be today or in the past.",
-        "audit_type: Value 'vibes' is not a valid choice.",
-        "employment post 1: end_date: The end date must not be before the start date.",
+        'evidence item 3 ("Quarterly audit"), date: The date must be today or in the '
+        "past.",
+        'evidence item 3 ("Quarterly audit"), auditor: This field cannot be blank.',
+        "employment post 1, end_date: The end date must not be before the start date.",
     )
     assert message.startswith("The file cannot be imported:\n")
+
+
+def test_a_value_that_is_not_one_of_the_choices_is_refused(document, bob, media_root):
+    document["evidence"].append(audit_item(audit_type="vibes"))
+    assert_refused(
+        document,
+        bob,
+        media_root,
+        'evidence item 3 ("Quarterly audit"), audit_type: "vibes" is not one of '
+        "internal, external, dspt, peer.",
+    )
+
+
+def test_a_choice_holding_an_identifier_is_refused_without_repeating_it(
+    document, bob, media_root
+):
+    document["evidence"].append(audit_item(audit_type=NHS_NUMBER))
+    message = assert_refused(
+        document, bob, media_root, "audit_type: the value given is not one of"
+    )
+    assert NHS_NUMBER not in message
 
 
 def test_a_failure_while_writing_rolls_back_and_removes_written_files(
@@ -906,7 +928,7 @@ def test_import_requires_a_file(client, bob):
 
 
 def test_import_refuses_a_file_over_the_limit(client, bob, monkeypatch):
-    monkeypatch.setattr(portability_views, "MAX_IMPORT_BYTES", 1024 * 1024)
+    monkeypatch.setattr(portability, "MAX_IMPORT_BYTES", 1024 * 1024)
     client.force_login(bob)
     response = upload(client, b" " * (1024 * 1024 + 1) + b"{}")
     assert response.status_code == 200

@@ -358,7 +358,7 @@ MALFORMED = {
     ),
     "an unknown organisation": (
         top_level(organisation="Trust Z"),
-        "No organisation is called 'Trust Z'",
+        'No organisation is called "Trust Z"',
     ),
     "a criterion that is not an object": (
         top_level(criteria=["Mentors new coders"]),
@@ -397,23 +397,23 @@ MALFORMED = {
     ),
     "a rule that is not an object": (
         criterion_change(1, rule="holds_acc"),
-        "Criterion 1: rule must be null or an object with a kind.",
+        'Criterion 1, rule: A rule must be null or an object with a "kind".',
     ),
     "a rule of an unknown kind": (
         criterion_change(1, rule={"kind": "sorcery"}),
-        "Criterion 1: Unknown rule kind 'sorcery'",
+        "Criterion 1, rule: Unknown rule kind 'sorcery'",
     ),
     "a rule kind that is not a name": (
         criterion_change(1, rule={"kind": ["accuracy"]}),
-        "Criterion 1: ",
+        "Criterion 1, rule: Unknown rule kind",
     ),
     "a rule with a bad parameter": (
         criterion_change(1, rule={"kind": "experience_years", "years": "three"}),
-        "Criterion 1: Rule 'experience_years': 'years' must be",
+        "Criterion 1, rule: Rule 'experience_years': 'years' must be",
     ),
     "a rule with an unknown parameter": (
         criterion_change(1, rule={"kind": "experience_years", "years": 2, "x": 1}),
-        "Criterion 1: Rule 'experience_years' does not take x",
+        "Criterion 1, rule: Rule 'experience_years' does not take x",
     ),
     "a rule with malformed contribution types": (
         criterion_change(
@@ -424,7 +424,7 @@ MALFORMED = {
                 "contribution_types": [["cdi"]],
             },
         ),
-        "Criterion 1: Rule 'item_count'",
+        "Criterion 1, rule: Rule 'item_count'",
     ),
 }
 
