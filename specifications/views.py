@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,13 +31,18 @@ from specifications.models import Criterion, EvidenceLink, PersonSpecification
 MAX_SPEC_BYTES = 1024 * 1024
 
 
-def get_spec_for_user(request: HttpRequest, slug: str) -> PersonSpecification:
-    """A spec the signed-in user may read: any, for a coder (to map against); their
-    organisation's own, for a recruiter. 404 otherwise."""
+def specs_for_user(user) -> QuerySet[PersonSpecification]:
+    """The specs a user may read: every one, for a coder (to map against); their
+    organisation's own, for a recruiter."""
     specifications = PersonSpecification.objects.select_related("organisation")
-    if request.user.is_recruiter:
-        specifications = specifications.filter(organisation=request.user.organisation)
-    return get_object_or_404(specifications, slug=slug)
+    if user.is_recruiter:
+        specifications = specifications.filter(organisation=user.organisation)
+    return specifications
+
+
+def get_spec_for_user(request: HttpRequest, slug: str) -> PersonSpecification:
+    """A spec the signed-in user may read (see specs_for_user); 404 otherwise."""
+    return get_object_or_404(specs_for_user(request.user), slug=slug)
 
 
 def get_spec_for_recruiter(request: HttpRequest, slug: str) -> PersonSpecification:
@@ -69,11 +74,10 @@ def get_link_for_user(request: HttpRequest, pk: int) -> EvidenceLink:
 @login_required
 def spec_list(request: HttpRequest) -> HttpResponse:
     """Coders see every spec, to map against; recruiters see their organisation's."""
-    specifications = PersonSpecification.objects.select_related("organisation")
-    if request.user.is_recruiter:
-        specifications = specifications.filter(organisation=request.user.organisation)
     return render(
-        request, "specifications/spec_list.html", {"specifications": specifications}
+        request,
+        "specifications/spec_list.html",
+        {"specifications": specs_for_user(request.user)},
     )
 
 
