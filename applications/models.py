@@ -1,10 +1,11 @@
 """Vacancies, applications, statements per criterion, frozen snapshots and PDF packs."""
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,6 +69,49 @@ def new_candidate_number() -> str:
     return f"C{secrets.randbelow(900000) + 100000}"
 
 
+class VacancyClosed(Exception):
+    """The vacancy has closed: it takes no new applications."""
+
+
+class SubmissionRefused(Exception):
+    """The application cannot be submitted now; `problems` says why, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+class WithdrawalRefused(Exception):
+    """Only a submitted application can be withdrawn."""
+
+
+class ApplicationQuerySet(models.QuerySet):
+    # Candidate numbers are random, one of 900,000 per vacancy: a clash is rare, five
+    # clashes in a row are not going to happen.
+    CANDIDATE_NUMBER_TRIES = 5
+
+    def start(self, vacancy: Vacancy, applicant) -> tuple["Application", bool]:
+        """The applicant's application to the vacancy, and whether it is new: theirs
+        if they have one, else a new draft with a free candidate number.
+
+        Raises VacancyClosed for a new application to a closed vacancy.
+        """
+        for _ in range(self.CANDIDATE_NUMBER_TRIES):
+            existing = self.filter(vacancy=vacancy, applicant=applicant).first()
+            if existing is not None:
+                return existing, False
+            if not vacancy.is_open:
+                raise VacancyClosed
+            try:
+                with transaction.atomic():
+                    return self.create(vacancy=vacancy, applicant=applicant), True
+            except IntegrityError:
+                # The candidate number was taken, or the same coder's other request
+                # (a double click) created the application first: look again.
+                continue
+        raise RuntimeError("Could not choose a free candidate number.")
+
+
 class Application(models.Model):
     class Route(models.TextChoices):
         ACC = "acc", "ACC route: I hold the NCCQ (Accredited Clinical Coder)"
@@ -96,6 +140,8 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
@@ -119,6 +165,82 @@ class Application(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def submission_problems(self, today: datetime.date) -> list[str]:
+        """Why the application cannot be submitted now; empty when it can.
+
+        Costs two queries: the statements with their evidence, and the criteria.
+        """
+        if not self.is_draft:
+            status = self.get_status_display().lower()
+            return [f"This application has already been {status}."]
+        problems = []
+        if today > self.vacancy.closing_date:
+            problems.append(
+                f"The vacancy closed on {self.vacancy.closing_date:%-d %B %Y}."
+            )
+        if not self.route:
+            problems.append("Choose the route you are applying by.")
+        statements = {
+            s.criterion_id: s for s in self.statements.prefetch_related("evidence")
+        }
+        for criterion in self.vacancy.specification.criteria.filter(
+            requirement=Criterion.Requirement.ESSENTIAL
+        ):
+            if criterion.route and self.route != self.Route.PORTFOLIO:
+                continue  # the portfolio route's own requirements
+            statement = statements.get(criterion.pk)
+            if not statement or not (
+                statement.text.strip() or statement.evidence.all()
+            ):
+                problems.append(
+                    f"“{criterion.text}” is Essential: write a statement or choose "
+                    "evidence."
+                )
+        return problems
+
+    def submit(self) -> "Snapshot":
+        """Freeze the application as a snapshot, lock its spec's version and queue
+        its packs, or raise SubmissionRefused with the problems."""
+        # Both import this module: imported here, not at the top.
+        from applications.snapshot import freeze
+        from applications.tasks import build_packs
+
+        today = timezone.localdate()
+        with transaction.atomic():
+            # Locked and read again: of two submits at once, the second waits here
+            # and then finds the application submitted.
+            self.refresh_from_db(from_queryset=Application.objects.select_for_update())
+            problems = self.submission_problems(today)
+            if problems:
+                raise SubmissionRefused(problems)
+            now = timezone.now()
+            self.status, self.submitted_at = self.Status.SUBMITTED, now
+            self.save(update_fields=["status", "submitted_at", "updated_at"])
+            snapshot = freeze(self, today)
+            SubmissionPack.objects.bulk_create(
+                SubmissionPack(application=self, variant=variant)
+                for variant in SubmissionPack.Variant.values
+            )
+            PersonSpecification.objects.filter(
+                pk=self.vacancy.specification_id, locked_at__isnull=True
+            ).update(locked_at=now)
+            transaction.on_commit(lambda: build_packs.enqueue(self.pk))
+        return snapshot
+
+    def withdraw(self) -> None:
+        """Take a submitted application out of the running; WithdrawalRefused if it
+        is not submitted."""
+        now = timezone.now()
+        # Conditional, so that a withdrawal racing a recruiter's decision cannot
+        # overwrite it.
+        withdrawn = Application.objects.filter(
+            pk=self.pk, status=self.Status.SUBMITTED
+        ).update(status=self.Status.WITHDRAWN, withdrawn_at=now, updated_at=now)
+        if not withdrawn:
+            raise WithdrawalRefused("Only a submitted application can be withdrawn.")
+        self.status = self.Status.WITHDRAWN
+        self.withdrawn_at = self.updated_at = now
 
 
 class Statement(models.Model):
@@ -202,6 +324,11 @@ class SubmissionPack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_variant_display()} of {self.application}"
+
+    @property
+    def is_in_progress(self) -> bool:
+        """Waiting to be built, or being built: the packs page refreshes itself."""
+        return self.state in (self.State.QUEUED, self.State.BUILDING)
 
     @property
     def filename(self) -> str:

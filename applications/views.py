@@ -1,21 +1,27 @@
 from django.contrib import messages
-from django.db import IntegrityError, transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import coder_required, recruiter_required
 from applications.forms import DraftForm, VacancyForm
-from applications.models import Application, Statement, SubmissionPack, Vacancy
-from applications.submission import submission_problems, submit
+from applications.models import (
+    Application,
+    Statement,
+    SubmissionPack,
+    SubmissionRefused,
+    Vacancy,
+    VacancyClosed,
+    WithdrawalRefused,
+)
 from portfolio import metrics
 from specifications import coverage
 
 # --- Coders -------------------------------------------------------------------
 
 
-def _get_application_for_user(request: HttpRequest, pk: int) -> Application:
+def get_application_for_user(request: HttpRequest, pk: int) -> Application:
     """The signed-in coder's own application; 404 for anyone else's."""
     return get_object_or_404(
         Application.objects.select_related(
@@ -24,6 +30,24 @@ def _get_application_for_user(request: HttpRequest, pk: int) -> Application:
         pk=pk,
         applicant=request.user,
     )
+
+
+def get_pack_for_user(request: HttpRequest, pk: int) -> SubmissionPack:
+    """A pack of the signed-in coder's own application; 404 for anyone else's."""
+    return get_object_or_404(
+        SubmissionPack.objects.select_related("application__vacancy"),
+        pk=pk,
+        application__applicant=request.user,
+    )
+
+
+def get_vacancy_for_user(request: HttpRequest, pk: int) -> Vacancy:
+    """A vacancy the signed-in user may see: any, for a coder (to apply to); their
+    organisation's own, for a recruiter. 404 otherwise."""
+    vacancies = Vacancy.objects.all()
+    if request.user.is_recruiter:
+        vacancies = vacancies.filter(organisation=request.user.organisation)
+    return get_object_or_404(vacancies, pk=pk)
 
 
 @coder_required
@@ -46,33 +70,20 @@ def coder_home(request: HttpRequest) -> HttpResponse:
 @coder_required
 @require_POST
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
-    vacancy = get_object_or_404(Vacancy, pk=pk)
-    existing = Application.objects.filter(
-        vacancy=vacancy, applicant=request.user
-    ).first()
-    if existing:
-        return redirect(existing)
-    if not vacancy.is_open:
+    vacancy = get_vacancy_for_user(request, pk)
+    try:
+        application, created = Application.objects.start(vacancy, request.user)
+    except VacancyClosed:
         messages.error(request, "This vacancy has closed.")
         return redirect("applications:coder_home")
-    for _ in range(5):  # a new random candidate number if one is taken
-        try:
-            with transaction.atomic():
-                application = Application.objects.create(
-                    vacancy=vacancy, applicant=request.user
-                )
-            break
-        except IntegrityError:
-            continue
-    else:
-        raise RuntimeError("Could not choose a free candidate number.")
-    messages.success(request, "Your draft application has been started.")
+    if created:
+        messages.success(request, "Your draft application has been started.")
     return redirect(application)
 
 
 @coder_required
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get_application_for_user(request, pk)
+    application = get_application_for_user(request, pk)
     if not application.is_draft:
         return redirect("applications:packs", application.pk)
     spec = application.vacancy.specification
@@ -111,7 +122,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "report": report,
             "route": coverage.route_check(report, facts),
-            "problems": submission_problems(application, timezone.localdate()),
+            "problems": application.submission_problems(timezone.localdate()),
             "word_limit": Statement.WORD_LIMIT,
         },
     )
@@ -119,37 +130,37 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coder_required
 def submit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get_application_for_user(request, pk)
-    problems = submission_problems(application, timezone.localdate())
-    if request.method == "POST" and not problems:
+    application = get_application_for_user(request, pk)
+    if request.method == "POST":
         try:
-            submit(application)
-        except ValueError as error:
-            problems = error.args[0]
+            application.submit()
+        except SubmissionRefused as refused:
+            problems = refused.problems
         else:
             messages.success(
                 request,
                 "Your application has been submitted. It can no longer change.",
             )
             return redirect("applications:packs", application.pk)
+    else:
+        problems = application.submission_problems(timezone.localdate())
     return render(
         request,
         "applications/submit.html",
         {"application": application, "problems": problems},
-        status=400 if request.method == "POST" and problems else 200,
+        status=400 if request.method == "POST" else 200,
     )
 
 
 @coder_required
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get_application_for_user(request, pk)
-    if application.status != Application.Status.SUBMITTED:
-        messages.error(request, "Only a submitted application can be withdrawn.")
+    application = get_application_for_user(request, pk)
+    try:
+        application.withdraw()
+    except WithdrawalRefused as refused:
+        messages.error(request, str(refused))
     else:
-        application.status = Application.Status.WITHDRAWN
-        application.withdrawn_at = timezone.now()
-        application.save(update_fields=["status", "withdrawn_at", "updated_at"])
         messages.success(request, "Your application has been withdrawn.")
     return redirect("applications:packs", application.pk)
 
@@ -157,7 +168,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @coder_required
 def packs(request: HttpRequest, pk: int) -> HttpResponse:
     """A submitted application: its packs' progress and downloads."""
-    application = _get_application_for_user(request, pk)
+    application = get_application_for_user(request, pk)
     if application.is_draft:
         return redirect(application)
     all_packs = list(application.packs.all())
@@ -167,7 +178,7 @@ def packs(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "packs": all_packs,
-            "building": any(p.state in ("queued", "building") for p in all_packs),
+            "building": any(pack.is_in_progress for pack in all_packs),
             "snapshot": getattr(application, "snapshot", None),
         },
     )
@@ -175,12 +186,9 @@ def packs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coder_required
 def pack_download(request: HttpRequest, pk: int) -> FileResponse:
-    pack = get_object_or_404(
-        SubmissionPack.objects.select_related("application__vacancy"),
-        pk=pk,
-        application__applicant=request.user,
-        state=SubmissionPack.State.DONE,
-    )
+    pack = get_pack_for_user(request, pk)
+    if pack.state != SubmissionPack.State.DONE:
+        raise Http404
     response = FileResponse(
         pack.file.open("rb"),
         as_attachment=True,
@@ -194,7 +202,11 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
 # --- Recruiters ----------------------------------------------------------------
 
 
-def _get_vacancy_for_user(request: HttpRequest, pk: int) -> Vacancy:
+def get_vacancy_for_recruiter(request: HttpRequest, pk: int) -> Vacancy:
+    """A vacancy of the signed-in recruiter's organisation, to change; 404 for any
+    other, and for anyone not a recruiter."""
+    if not request.user.is_recruiter:
+        raise Http404  # a coder may belong to an organisation too
     return get_object_or_404(Vacancy, pk=pk, organisation=request.user.organisation)
 
 
@@ -213,7 +225,7 @@ def recruiter_home(request: HttpRequest) -> HttpResponse:
 
 @recruiter_required
 def vacancy_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    vacancy = _get_vacancy_for_user(request, pk) if pk is not None else None
+    vacancy = get_vacancy_for_recruiter(request, pk) if pk is not None else None
     form = VacancyForm(
         request.POST or None, instance=vacancy, organisation=request.user.organisation
     )

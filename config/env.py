@@ -41,3 +41,14 @@ def envlist(name: str, default: list[str]) -> list[str]:
 
 def envstr(name: str, default: str = "") -> str:
     return os.environ.get(name, "").strip() or default
+
+
+def envchoice(name: str, choices: dict[str, str], default: str) -> str:
+    """What `choices` gives for the variable's value, one of its keys."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        return choices[value]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not one of: {', '.join(choices)}."
+        ) from None

@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import envbool, envint, envlist, envstr
+from config.env import envbool, envchoice, envint, envlist, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -137,13 +137,16 @@ STORAGES = {
 # Long work (building PDF packs) runs as Django tasks. The embedded default runs
 # them at once, in the process that asks; "database" queues them for
 # `manage.py db_worker` processes, on this machine or others.
-_tasks_backend = envstr("DJANGO_TASKS_BACKEND", "immediate")
 TASKS = {
     "default": {
-        "BACKEND": {
-            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
-            "database": "django_tasks_db.DatabaseBackend",
-        }.get(_tasks_backend, _tasks_backend)
+        "BACKEND": envchoice(
+            "DJANGO_TASKS_BACKEND",
+            {
+                "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+                "database": "django_tasks_db.DatabaseBackend",
+            },
+            default="immediate",
+        )
     }
 }
 

@@ -59,7 +59,6 @@ _STORED_MARKER = {"†": "D", "+": "D", "*": "A"}
 _DISPLAY_MARKER = {"D": "†", "A": "*"}
 
 _OPCS4 = re.compile(r"(?P<category>[A-HJ-Z]\d{2})\.?(?P<digit>\d)")
-_OPCS4_CHAPTER_I = re.compile(r"I\d{2}\.?\d")
 
 # Codes in a list are separated by commas, semicolons or any whitespace.
 _SEPARATORS = re.compile(r"[,;\s]+")
@@ -211,15 +210,14 @@ def _parse_list(text: str, normalise: Callable[[str], str]) -> list[str]:
     return codes
 
 
-def parse_icd10_list(text: str) -> tuple[list[str], list[str]]:
+def parse_icd10_list(text: str) -> list[str]:
     """Read ICD-10 codes separated by commas, semicolons, spaces or new lines.
 
-    Returns ``(codes, unknown)``: the stored codes in the order given, duplicates
-    removed, and those of them the reference list does not know. Raises one
-    ``ValidationError`` holding a message for every malformed code.
+    Returns the stored codes in the order given, duplicates removed; unknown codes
+    are not errors (see :func:`unknown_icd10`). Raises one ``ValidationError``
+    holding a message for every malformed code.
     """
-    codes = _parse_list(text, normalise_icd10)
-    return codes, unknown_icd10(codes)
+    return _parse_list(text, normalise_icd10)
 
 
 def parse_opcs4_list(text: str) -> list[str]:
@@ -294,7 +292,7 @@ class ICD10CodesField(_CodesField):
     default_help_text = ICD10_HELP_TEXT
 
     def parse(self, text: str) -> list[str]:
-        return _parse_list(text, normalise_icd10)
+        return parse_icd10_list(text)
 
     def display(self, stored: str) -> str:
         return display_icd10(stored)

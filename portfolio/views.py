@@ -33,7 +33,7 @@ KIND_DESCRIPTIONS = {
 }
 
 
-def _get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
+def get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
     """The item, as its own kind, if the signed-in coder owns it; 404 otherwise."""
     item = get_object_or_404(Evidence.objects.with_details(), pk=pk, owner=request.user)
     return item.details
@@ -220,7 +220,7 @@ def evidence_create(request: HttpRequest, kind: str) -> HttpResponse:
 
 @coder_required
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_evidence_for_user(request, pk)
+    item = get_evidence_for_user(request, pk)
     return render(
         request,
         "portfolio/evidence_detail.html",
@@ -233,7 +233,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coder_required
 def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_evidence_for_user(request, pk)
+    item = get_evidence_for_user(request, pk)
     form = KIND_FORMS[item.kind](request.POST or None, instance=item)
     if form.is_valid():
         with portfolio_change():
@@ -251,7 +251,7 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coder_required
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_evidence_for_user(request, pk)
+    item = get_evidence_for_user(request, pk)
     if request.method == "POST":
         with portfolio_change():
             item.delete()
@@ -262,7 +262,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coder_required
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _get_evidence_for_user(request, pk)
+    item = get_evidence_for_user(request, pk)
     form = AttachmentForm(request.POST or None, request.FILES or None, evidence=item)
     if form.is_valid():
         with portfolio_change():
@@ -274,7 +274,8 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _get_attachment_for_user(request: HttpRequest, pk: int) -> Attachment:
+def get_attachment_for_user(request: HttpRequest, pk: int) -> Attachment:
+    """A file attached to the signed-in coder's own evidence; 404 otherwise."""
     return get_object_or_404(
         Attachment.objects.select_related("evidence"),
         pk=pk,
@@ -284,7 +285,7 @@ def _get_attachment_for_user(request: HttpRequest, pk: int) -> Attachment:
 
 @coder_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = _get_attachment_for_user(request, pk)
+    attachment = get_attachment_for_user(request, pk)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -297,7 +298,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @coder_required
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = _get_attachment_for_user(request, pk)
+    attachment = get_attachment_for_user(request, pk)
     item = attachment.evidence
     if request.method == "POST":
         with portfolio_change():
@@ -324,11 +325,14 @@ def employment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def get_employment_for_user(request: HttpRequest, pk: int) -> Employment:
+    """A post in the signed-in coder's own employment history; 404 otherwise."""
+    return get_object_or_404(Employment, pk=pk, owner=request.user)
+
+
 @coder_required
 def employment_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    post = None
-    if pk is not None:
-        post = get_object_or_404(Employment, pk=pk, owner=request.user)
+    post = get_employment_for_user(request, pk) if pk is not None else None
     form = EmploymentForm(request.POST or None, instance=post, owner=request.user)
     if form.is_valid():
         with portfolio_change():
@@ -342,7 +346,7 @@ def employment_form(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 @coder_required
 def employment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Employment, pk=pk, owner=request.user)
+    post = get_employment_for_user(request, pk)
     if request.method == "POST":
         post.delete()
         messages.success(request, f"“{post}” has been removed.")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import coder_required, recruiter_required
 from portfolio import metrics
-from portfolio.models import Evidence
 from portfolio.signals import portfolio_change
+from portfolio.views import get_evidence_for_user
 from specifications import coverage, specs
 from specifications.forms import (
     CriterionFormSet,
@@ -29,21 +29,53 @@ from specifications.forms import (
 from specifications.models import Criterion, EvidenceLink, PersonSpecification
 
 
-def _get_own_spec(request: HttpRequest, slug: str) -> PersonSpecification:
-    """A spec of the signed-in recruiter's organisation; 404 for any other."""
+def specs_for_user(user) -> QuerySet[PersonSpecification]:
+    """The specs a user may read: every one, for a coder (to map against); their
+    organisation's own, for a recruiter."""
+    specifications = PersonSpecification.objects.select_related("organisation")
+    if user.is_recruiter:
+        specifications = specifications.filter(organisation=user.organisation)
+    return specifications
+
+
+def get_spec_for_user(request: HttpRequest, slug: str) -> PersonSpecification:
+    """A spec the signed-in user may read (see specs_for_user); 404 otherwise."""
+    return get_object_or_404(specs_for_user(request.user), slug=slug)
+
+
+def get_spec_for_recruiter(request: HttpRequest, slug: str) -> PersonSpecification:
+    """A spec of the signed-in recruiter's organisation, to change; 404 for any
+    other, and for anyone not a recruiter."""
+    if not request.user.is_recruiter:
+        raise Http404  # a coder may belong to an organisation too
     return get_object_or_404(
         PersonSpecification, slug=slug, organisation=request.user.organisation
+    )
+
+
+def get_criterion_for_user(request: HttpRequest, slug: str, pk: int) -> Criterion:
+    """A criterion of a spec the signed-in user may read; 404 otherwise."""
+    spec = get_spec_for_user(request, slug)
+    # Fetched through the spec: `criterion.specification` is `spec`, no query.
+    return get_object_or_404(spec.criteria, pk=pk)
+
+
+def get_link_for_user(request: HttpRequest, pk: int) -> EvidenceLink:
+    """A mapping of the signed-in coder's own evidence; 404 for anyone else's."""
+    return get_object_or_404(
+        EvidenceLink.objects.select_related("criterion__specification"),
+        pk=pk,
+        evidence__owner=request.user,
     )
 
 
 @login_required
 def spec_list(request: HttpRequest) -> HttpResponse:
     """Coders see every spec, to map against; recruiters see their organisation's."""
-    specifications = PersonSpecification.objects.select_related("organisation")
-    if request.user.is_recruiter:
-        specifications = specifications.filter(organisation=request.user.organisation)
     return render(
-        request, "specifications/spec_list.html", {"specifications": specifications}
+        request,
+        "specifications/spec_list.html",
+        {"specifications": specs_for_user(request.user)},
     )
 
 
@@ -62,9 +94,7 @@ def _accepted_csrf_cookie(request: HttpRequest) -> str:
 @coder_required
 def spec_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     """The coverage matrix of a spec for the signed-in coder, with gaps and route."""
-    spec = get_object_or_404(
-        PersonSpecification.objects.select_related("organisation"), slug=slug
-    )
+    spec = get_spec_for_user(request, slug)
     today = timezone.localdate()
     facts = metrics.PortfolioFacts(request.user, today)
     # Worked out only when the page is not served from the cache.
@@ -86,12 +116,12 @@ def spec_matrix(request: HttpRequest, slug: str) -> HttpResponse:
 @coder_required
 def map_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Map one of the coder's items to criteria of a chosen spec."""
-    item = get_object_or_404(Evidence, pk=pk, owner=request.user)
+    item = get_evidence_for_user(request, pk)
     specifications = PersonSpecification.objects.select_related("organisation")
     spec = None
     slug = request.POST.get("spec") or request.GET.get("spec")
     if slug:
-        spec = get_object_or_404(PersonSpecification, slug=slug)
+        spec = get_spec_for_user(request, slug)
     elif len(specifications) == 1:
         spec = specifications[0]
     form = None
@@ -120,11 +150,7 @@ def map_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coder_required
 def add_evidence_to_criterion(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    criterion = get_object_or_404(
-        Criterion.objects.select_related("specification"),
-        pk=pk,
-        specification__slug=slug,
-    )
+    criterion = get_criterion_for_user(request, slug, pk)
     form = LinkFromCriterionForm(
         request.POST or None, criterion=criterion, owner=request.user
     )
@@ -145,11 +171,7 @@ def add_evidence_to_criterion(request: HttpRequest, slug: str, pk: int) -> HttpR
 @coder_required
 @require_POST
 def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(
-        EvidenceLink.objects.select_related("criterion__specification"),
-        pk=pk,
-        evidence__owner=request.user,
-    )
+    link = get_link_for_user(request, pk)
     with portfolio_change():
         link.delete()
     messages.success(request, "The evidence is no longer mapped to that criterion.")
@@ -163,7 +185,7 @@ def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @recruiter_required
 def spec_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    spec = _get_own_spec(request, slug)
+    spec = get_spec_for_recruiter(request, slug)
     return render(
         request,
         "specifications/spec_detail.html",
@@ -189,7 +211,7 @@ def spec_create(request: HttpRequest) -> HttpResponse:
 
 @recruiter_required
 def spec_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    spec = _get_own_spec(request, slug)
+    spec = get_spec_for_recruiter(request, slug)
     if spec.is_locked:
         messages.error(
             request,
@@ -226,7 +248,7 @@ def spec_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @recruiter_required
 @require_POST
 def spec_copy(request: HttpRequest, slug: str) -> HttpResponse:
-    spec = _get_own_spec(request, slug)
+    spec = get_spec_for_recruiter(request, slug)
     copy = specs.copy_to_new_version(spec)
     messages.success(
         request, f"Version {copy.version} created from version {spec.version}."
@@ -237,12 +259,7 @@ def spec_copy(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def spec_export(request: HttpRequest, slug: str) -> HttpResponse:
     """The spec as JSON: for coders, and for recruiters of its own organisation."""
-    spec = get_object_or_404(PersonSpecification, slug=slug)
-    if (
-        request.user.is_recruiter
-        and spec.organisation_id != request.user.organisation_id
-    ):
-        raise Http404
+    spec = get_spec_for_user(request, slug)
     response = HttpResponse(
         specs.dumps(specs.spec_to_dict(spec)), content_type="application/json"
     )

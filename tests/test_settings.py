@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from config.env import envbool, envint, envlist
+from config.env import envbool, envchoice, envint, envlist
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -65,6 +65,17 @@ def test_a_bad_database_url_is_a_clear_error():
     assert "DATABASE_URL is not usable" in result.stderr
 
 
+def test_an_unknown_tasks_backend_is_a_clear_error():
+    result = run_manage(
+        "check", env={**PRODUCTION_ENV, "DJANGO_TASKS_BACKEND": "celery"}
+    )
+    assert result.returncode != 0
+    assert (
+        "DJANGO_TASKS_BACKEND='celery' is not one of: immediate, database."
+        in result.stderr
+    )
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"), [("true", True), ("1", True), ("Off", False), ("", True)]
 )
@@ -83,6 +94,17 @@ def test_envint_and_envlist(monkeypatch):
         ImproperlyConfigured, match="X_NUMBER='twenty' is not a whole number"
     ):
         envint("X_NUMBER", 0)
+
+
+def test_envchoice(monkeypatch):
+    choices = {"immediate": "ImmediateBackend", "database": "DatabaseBackend"}
+    assert envchoice("X_BACKEND", choices, default="immediate") == "ImmediateBackend"
+    monkeypatch.setenv("X_BACKEND", " database ")
+    assert envchoice("X_BACKEND", choices, default="immediate") == "DatabaseBackend"
+    # A dotted path is not a name either: only the names above are.
+    monkeypatch.setenv("X_BACKEND", "django_tasks_db.DatabaseBackend")
+    with pytest.raises(ImproperlyConfigured, match="not one of: immediate, database"):
+        envchoice("X_BACKEND", choices, default="immediate")
 
 
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):

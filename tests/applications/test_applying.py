@@ -167,7 +167,7 @@ def test_submitting_freezes_a_snapshot_and_builds_both_packs(
     assert '"candidate_number":"' + application.candidate_number in snapshot.content
     assert sorted(fake_pdf) == [(application.pk, False), (application.pk, True)]
     packs = SubmissionPack.objects.filter(application=application)
-    assert {p.state for p in packs} == {"done"}
+    assert {p.state for p in packs} == {SubmissionPack.State.DONE}
     application.vacancy.specification.refresh_from_db()
     assert application.vacancy.specification.is_locked
 

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from applications.models import Application, Statement
-from applications.submission import submit
 from portfolio.models import Evidence
 from specifications.models import EvidenceLink
 from tests.factories import make_audit, make_evidence, make_vacancy
@@ -36,7 +35,7 @@ def submitted(alice, trust_a, django_capture_on_commit_callbacks):
             evidence=audit, criterion=criterion, rationale="Audit."
         )
     with django_capture_on_commit_callbacks(execute=True):
-        submit(application)
+        application.submit()
     application.refresh_from_db()
     return application, audit, case
 

@@ -217,29 +217,33 @@ def test_opcs4_codes_in_chapter_i_are_rejected_saying_why(bad):
 
 def test_icd10_list_with_mixed_separators():
     text = "I21.4, e11.9;J189\nI10  A17.0†\t,; G01*\r\n"
-    assert parse_icd10_list(text) == (
-        ["I214", "E119", "J189", "I10X", "A170-D", "G01X-A"],
-        [],
-    )
+    assert parse_icd10_list(text) == [
+        "I214",
+        "E119",
+        "J189",
+        "I10X",
+        "A170-D",
+        "G01X-A",
+    ]
 
 
 def test_icd10_list_removes_duplicates_in_either_form():
-    assert parse_icd10_list("J18.9, J189 j18.9; I10 I10X, E11.9") == (
-        ["J189", "I10X", "E119"],
-        [],
-    )
+    assert parse_icd10_list("J18.9, J189 j18.9; I10 I10X, E11.9") == [
+        "J189",
+        "I10X",
+        "E119",
+    ]
 
 
-def test_icd10_list_reports_unknown_codes():
-    assert parse_icd10_list("J18.9, J19.9, J18, I10") == (
-        ["J189", "J199", "J18X", "I10X"],
-        ["J199", "J18X"],
-    )
+def test_unknown_icd10_codes_are_kept_and_can_be_listed():
+    codes = parse_icd10_list("J18.9, J19.9, J18, I10")
+    assert codes == ["J189", "J199", "J18X", "I10X"]
+    assert unknown_icd10(codes) == ["J199", "J18X"]
 
 
 @pytest.mark.parametrize("text", ["", "   ", " ,; \n"])
 def test_empty_icd10_list(text):
-    assert parse_icd10_list(text) == ([], [])
+    assert parse_icd10_list(text) == []
 
 
 def test_icd10_list_collects_every_malformed_code():

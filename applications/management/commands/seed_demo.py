@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from applications.management.demo import build_demo_portfolio
 from applications.models import Application, Statement, SubmissionPack, Vacancy
-from applications.submission import submit
 from specifications.models import EvidenceLink, PersonSpecification
 
 DEMO_PASSWORD = "coderfolio-demo"  # noqa: S105 - a published demo password
@@ -134,7 +133,7 @@ class Command(BaseCommand):
                 statement.evidence.set(
                     links.filter(criterion=criterion).values_list("evidence", flat=True)
                 )
-            submit(application)  # the packs are built when this transaction commits
+            application.submit()  # the packs are built when this transaction commits
         built = application.packs.filter(state=SubmissionPack.State.DONE).count()
         self.stdout.write(
             f"Application {application.candidate_number} to {vacancy} submitted; "

@@ -1,0 +1,164 @@
+"""Every view that takes an id or a slug starts with a `get_<thing>_for_user` helper
+that answers 404 to anyone else: another coder, a recruiter of another organisation.
+
+One row per view. A new view with an id or a slug in its URL needs a row here:
+`test_every_view_with_an_id_or_slug_has_a_row` fails until it has one.
+"""
+
+from typing import NamedTuple
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, reverse
+
+from applications import urls as application_urls
+from applications.models import Application, SubmissionPack
+from portfolio import urls as portfolio_urls
+from portfolio.models import Attachment
+from specifications import urls as specification_urls
+from specifications.models import EvidenceLink
+from tests.factories import make_employment, make_evidence, make_vacancy
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class Who(NamedTuple):
+    allowed: tuple[str, ...]  # personas who get the page
+    refused: tuple[str, ...]  # personas who get a 404
+
+
+CODERS_OWN = Who(allowed=("alice",), refused=("bob", "rachel", "oscar"))
+RECRUITERS_OWN = Who(allowed=("rachel",), refused=("oscar", "alice"))
+# Every coder may read every spec and apply to every vacancy; a recruiter may read
+# only their own organisation's.
+EVERY_CODER = Who(allowed=("alice", "bob"), refused=("oscar",))
+SPEC_READERS = Who(allowed=("rachel", "alice"), refused=("oscar",))
+
+
+class Row(NamedTuple):
+    view: str  # the URL name
+    args: str  # the view's arguments, named as in `things`
+    who: Who
+    method: str = "get"  # "post" where a POST does more than a GET
+
+
+# Grouped by the helper each view starts with.
+ROWS = [
+    # portfolio.views.get_evidence_for_user
+    Row("portfolio:evidence_detail", "evidence", CODERS_OWN),
+    Row("portfolio:evidence_edit", "evidence", CODERS_OWN, "post"),
+    Row("portfolio:evidence_delete", "evidence", CODERS_OWN, "post"),
+    Row("portfolio:attachment_add", "evidence", CODERS_OWN),
+    Row("specs:map_evidence", "evidence", CODERS_OWN),
+    # portfolio.views.get_attachment_for_user
+    Row("portfolio:attachment_download", "attachment", CODERS_OWN),
+    Row("portfolio:attachment_delete", "attachment", CODERS_OWN, "post"),
+    # portfolio.views.get_employment_for_user
+    Row("portfolio:employment_edit", "employment", CODERS_OWN, "post"),
+    Row("portfolio:employment_delete", "employment", CODERS_OWN, "post"),
+    # specifications.views.get_link_for_user
+    Row("specs:link_delete", "link", CODERS_OWN, "post"),
+    # specifications.views.get_spec_for_user
+    Row("specs:matrix", "spec", EVERY_CODER),
+    Row("specs:export", "spec", SPEC_READERS),
+    # specifications.views.get_criterion_for_user
+    Row("specs:add_evidence", "spec criterion", EVERY_CODER),
+    # specifications.views.get_spec_for_recruiter
+    Row("specs:detail", "spec", RECRUITERS_OWN),
+    Row("specs:edit", "spec", RECRUITERS_OWN, "post"),
+    Row("specs:copy", "spec", RECRUITERS_OWN, "post"),
+    # applications.views.get_vacancy_for_user
+    Row("applications:apply", "vacancy", EVERY_CODER, "post"),
+    # applications.views.get_vacancy_for_recruiter
+    Row("applications:vacancy_edit", "vacancy", RECRUITERS_OWN, "post"),
+    # applications.views.get_application_for_user
+    Row("applications:draft", "application", CODERS_OWN, "post"),
+    Row("applications:submit", "application", CODERS_OWN, "post"),
+    Row("applications:withdraw", "application", CODERS_OWN, "post"),
+    Row("applications:packs", "application", CODERS_OWN),
+    # applications.views.get_pack_for_user
+    Row("applications:pack_download", "pack", CODERS_OWN),
+]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def things(alice, trust_a, trust_a_spec):
+    """The ids and slugs of one of everything: Alice's portfolio and application,
+    Trust A's spec and vacancy."""
+    evidence = make_evidence(alice, "clinical_query")
+    criterion = trust_a_spec.criteria.first()
+    vacancy = make_vacancy(trust_a, specification=trust_a_spec)
+    application = Application.objects.create(vacancy=vacancy, applicant=alice)
+    attachment = Attachment.objects.create(
+        evidence=evidence,
+        file=ContentFile(PDF, name="report.pdf"),
+        name="Audit report",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256=Attachment.digest(PDF),
+    )
+    link = EvidenceLink.objects.create(
+        evidence=evidence, criterion=criterion, rationale="It shows this."
+    )
+    pack = SubmissionPack.objects.create(
+        application=application,
+        variant=SubmissionPack.Variant.FULL,
+        state=SubmissionPack.State.DONE,
+        file=ContentFile(PDF, name="pack.pdf"),
+    )
+    return {
+        "evidence": evidence.pk,
+        "attachment": attachment.pk,
+        "employment": make_employment(alice).pk,
+        "link": link.pk,
+        "spec": trust_a_spec.slug,
+        "criterion": criterion.pk,
+        "vacancy": vacancy.pk,
+        "application": application.pk,
+        "pack": pack.pk,
+    }
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.view)
+def test_only_those_allowed_reach_the_view(request, client, things, row):
+    url = reverse(row.view, args=[things[name] for name in row.args.split()])
+    for persona in row.who.refused:
+        client.force_login(request.getfixturevalue(persona))
+        response = getattr(client, row.method)(url)
+        assert response.status_code == 404, f"{persona} reached {url}"
+    # Last: a POST may change or delete the thing.
+    for persona in row.who.allowed:
+        client.force_login(request.getfixturevalue(persona))
+        response = getattr(client, row.method)(url)
+        assert response.status_code in (200, 302, 400), f"{persona} refused {url}"
+
+
+def test_every_view_with_an_id_or_slug_has_a_row():
+    taking_ids = {
+        f"{module.app_name}:{pattern.name}"
+        for module in (portfolio_urls, specification_urls, application_urls)
+        for pattern in module.urlpatterns
+        if isinstance(pattern, URLPattern)
+        and {"pk", "slug"} & set(pattern.pattern.converters)
+    }
+    assert taking_ids == {row.view for row in ROWS}
+
+
+def test_a_criterion_is_found_only_under_its_own_spec(client, alice, things, uhd):
+    client.force_login(alice)
+    other = uhd.criteria.first()
+    url = reverse("specs:add_evidence", args=[things["spec"], other.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_pack_not_built_yet_is_not_found_even_by_its_owner(client, alice, things):
+    pack = things["pack"]
+    SubmissionPack.objects.filter(pk=pack).update(state=SubmissionPack.State.BUILDING)
+    client.force_login(alice)
+    url = reverse("applications:pack_download", args=[pack])
+    assert client.get(url).status_code == 404
