@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from specifications.forms import CriterionForm
 from specifications.models import Criterion, PersonSpecification
 
 
@@ -10,13 +11,13 @@ def _is_locked(obj: PersonSpecification | None) -> bool:
 
 
 class CriterionInline(admin.StackedInline):
+    """Criteria with their rule as JSON text, checked by the model as everywhere:
+    the recruiters' form is used, since the model reports rule errors under "rule"."""
+
     model = Criterion
+    form = CriterionForm
     extra = 0
-    fields = [
-        ("order", "category", "requirement", "route"),
-        "text",
-        ("rule_kind", "rule_params"),
-    ]
+    fields = [("order", "category", "requirement", "route"), "text", "rule"]
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return super().has_add_permission(request, obj) and not _is_locked(obj)

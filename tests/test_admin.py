@@ -1,6 +1,8 @@
 """The admin keeps the reference data: specialties, case types, organisations,
 specifications with their criteria, vacancies. What frozen data quotes stays put."""
 
+import json
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -92,3 +94,49 @@ def test_a_vacancy_people_applied_to_keeps_its_specification(
     response = admin_client.get(admin_url(vacancy))
     assertContains(response, str(vacancy.specification))
     assertNotContains(response, 'name="specification"')
+
+
+def _spec_change_data(spec: PersonSpecification, rules: dict[int, str]) -> dict:
+    """The admin's change form for the spec, as posted, with some rules retyped."""
+    criteria = list(spec.criteria.all())
+    data = {
+        "organisation": spec.organisation_id,
+        "title": spec.title,
+        "band": spec.band,
+        "source": spec.source,
+        "version": spec.version,
+        "criteria-TOTAL_FORMS": len(criteria),
+        "criteria-INITIAL_FORMS": len(criteria),
+        "criteria-MIN_NUM_FORMS": 0,
+        "criteria-MAX_NUM_FORMS": 1000,
+    }
+    for i, c in enumerate(criteria):
+        data |= {
+            f"criteria-{i}-id": c.pk,
+            f"criteria-{i}-specification": spec.pk,
+            f"criteria-{i}-order": c.order,
+            f"criteria-{i}-category": c.category,
+            f"criteria-{i}-requirement": c.requirement,
+            f"criteria-{i}-route": c.route,
+            f"criteria-{i}-text": c.text,
+            f"criteria-{i}-rule": rules.get(c.pk, json.dumps(c.rule) if c.rule else ""),
+        }
+    return data
+
+
+def test_a_criterions_rule_is_checked_in_the_admin_as_everywhere(
+    admin_client, trust_a_spec
+):
+    criterion = trust_a_spec.criteria.first()
+    bad = _spec_change_data(trust_a_spec, {criterion.pk: '{"kind": "nonsense"}'})
+    response = admin_client.post(admin_url(trust_a_spec), bad)
+    assertContains(response, "Unknown rule kind")
+    criterion.refresh_from_db()
+    assert criterion.rule_kind != "nonsense"
+
+    good = _spec_change_data(
+        trust_a_spec, {criterion.pk: '{"kind": "experience_years", "years": 4}'}
+    )
+    assert admin_client.post(admin_url(trust_a_spec), good).status_code == 302
+    criterion.refresh_from_db()
+    assert criterion.rule == {"kind": "experience_years", "years": 4}
