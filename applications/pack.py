@@ -273,7 +273,8 @@ def _context(
     vacancy = snapshot.get("vacancy") or {}
     specification = snapshot.get("specification") or {}
     metrics = snapshot.get("metrics") or {}
-    accuracy = metrics.get("accuracy_12_months") or {}
+    # "accuracy_12_months" in snapshots frozen before the window came from the spec.
+    accuracy = metrics.get("accuracy") or metrics.get("accuracy_12_months") or {}
     criteria = snapshot.get("criteria") or []
     evidence = snapshot.get("evidence") or []
     titles = {item.get("ref"): item.get("title", "") for item in evidence}
@@ -314,7 +315,7 @@ def _context(
         candidate_label = f"Candidate {candidate.get('candidate_number', '')}"
     else:
         candidate_label = str(candidate.get("name") or "")
-    threshold = _accuracy_threshold(criteria)
+    threshold = _decimal(accuracy.get("threshold")) or _accuracy_threshold(criteria)
     vacancy_title = vacancy.get("title", "")
     return {
         "title": f"Application pack {pack_id}: {vacancy_title}, {candidate_label}",
