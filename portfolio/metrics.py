@@ -121,7 +121,7 @@ def accuracy_of(
 
 
 def trend_of(rows: list[dict]) -> list[dict]:
-    """Each audit row (`audit_rows`) with its overall and per-measure figures."""
+    """Each audit row (`audit_rows`): its date, title and overall accuracy."""
     trend = []
     for row in rows:
         correct = sum(row[f"{key}_correct"] for key in MEASURE_KEYS)
@@ -131,10 +131,6 @@ def trend_of(rows: list[dict]) -> list[dict]:
                 "date": row["date"],
                 "title": row["title"],
                 "overall": percent(correct, audited),
-                "measures": {
-                    key: percent(row[f"{key}_correct"], row[f"{key}_audited"])
-                    for key in MEASURE_KEYS
-                },
             }
         )
     return trend
@@ -236,7 +232,7 @@ class PortfolioFacts:
 
     @cached_property
     def trend(self) -> list[dict]:
-        """Every audit, oldest first, with its overall and per-measure figures."""
+        """Every audit, oldest first, with its overall accuracy."""
         return trend_of(self.audits)
 
     @cached_property

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import coder_required, recruiter_required
 from portfolio import metrics
 from portfolio.models import Evidence
+from portfolio.views import url_for_each
 from specifications import coverage, specs
 from specifications.forms import (
     CriterionFormSet,
@@ -54,6 +55,16 @@ def spec_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     )
     facts = metrics.PortfolioFacts(request.user, timezone.localdate())
     report = coverage.coverage(spec, facts)
+    # Each row's links, reversed once for the whole page: a reverse() per row cost
+    # more than the rest of the row.
+    evidence_url = url_for_each("portfolio:evidence_detail")
+    remove_url = url_for_each("specs:link_delete")
+    add_url = url_for_each("specs:add_evidence", spec.slug)
+    for row in report.rows:
+        row.add_url = add_url(row.criterion.pk)
+        for link in row.links:
+            link.evidence_url = evidence_url(link.evidence_id)
+            link.remove_url = remove_url(link.pk)
     return render(
         request,
         "specifications/spec_matrix.html",
