@@ -2,11 +2,14 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
 
+from portfolio import metrics
 from portfolio.models import Specialty
 from tests.factories import make_audit, make_employment, make_evidence
 
@@ -46,6 +49,21 @@ def test_it_shows_weighted_accuracy_over_the_last_12_months(client, alice):
     assert "275 of 300 codes correct over 2 audits since 25 November 2025" in page
     assert "Primary diagnosis 140 150 93.3%" in page
     assert "Secondary diagnoses 45 50 90.0%" in page
+
+
+def test_its_window_and_threshold_are_the_named_defaults(client, alice, monkeypatch):
+    monkeypatch.setattr(metrics, "ACCURACY_WINDOW_MONTHS", 6)
+    monkeypatch.setattr(metrics, "ACCURACY_THRESHOLD", Decimal(95))
+    make_audit(alice, date=datetime.date(2026, 3, 1))  # 8 months ago
+    make_audit(alice, date=datetime.date(2026, 9, 1))
+    client.force_login(alice)
+
+    response = client.get(reverse("portfolio:home"))
+
+    assertContains(response, "Accuracy, last 6 months")
+    assertContains(response, "over 1 audit since 25 May 2026")
+    assertContains(response, "against the 95% threshold")
+    assertNotContains(response, "12 months")
 
 
 def test_it_charts_every_audit_with_a_data_table(client, alice):
