@@ -29,6 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from applications.snapshot import canonical_json
 from portfolio.charts import accuracy_trend_svg, data_uri, specialty_breadth_svg
+from portfolio.metrics import ACCURACY_THRESHOLD
 
 TEMPLATE = "applications/pack/pack.html"
 STYLESHEET = "applications/pack/pack.css"
@@ -188,8 +189,8 @@ def _accuracy_threshold(criteria: list[dict]) -> Decimal:
     for criterion in criteria:
         rule = criterion.get("rule") or {}
         if rule.get("kind") == "accuracy" and rule.get("threshold") is not None:
-            return _decimal(rule["threshold"]) or Decimal(90)
-    return Decimal(90)
+            return _decimal(rule["threshold"]) or ACCURACY_THRESHOLD
+    return ACCURACY_THRESHOLD
 
 
 # Charts cost tens of milliseconds each; the same data give the same SVG.
