@@ -59,9 +59,9 @@ def test_the_list_shows_items_added_renamed_and_deleted(client, alice):
     assertNotContains(page, "Sepsis e-learning")
 
 
-def test_a_change_made_without_signals_shows_at_once(client, alice, uhd):
-    """Queryset update() and m2m changes from the other side send no model signals:
-    a page cache kept fresh by receivers would have missed them."""
+def test_changes_made_straight_in_the_orm_show_at_once(client, alice, uhd):
+    """Queryset update() sends no model signal: a page cache kept fresh by signal
+    receivers would have served the old title."""
     item = make_evidence(alice, "cpd", title="Sepsis e-learning")
     EvidenceLink.objects.create(
         evidence=item, criterion=uhd.criteria.get(text=JUDGEMENT), rationale="Why."
