@@ -28,8 +28,9 @@ from portfolio.models import (
     percent,
 )
 
-# The national standard for sustained coding accuracy: the default window and
-# threshold of the dashboard, the charts' target line and a spec's accuracy rule.
+# Sustained coding accuracy where no person specification sets its own: the
+# dashboard's window and threshold, the trend chart's target line, and the
+# defaults of a spec's accuracy rule.
 ACCURACY_WINDOW_MONTHS = 12
 ACCURACY_THRESHOLD = Decimal(90)
 REFRESHER_YEARS = 3

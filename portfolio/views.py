@@ -44,8 +44,8 @@ def _get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
 def url_for_each(viewname: str, *args: object) -> Callable[[object], str]:
     """The URL of `viewname` for any id given last, from one reverse(): for the
     rows of a table, where a reverse() per row costs more than the rest of it."""
-    marker = "2147483647"
-    before, after = reverse(viewname, args=[*args, marker]).split(marker)
+    marker = "2147483647"  # a number, for <int:...> paths; the last one is the id
+    before, after = reverse(viewname, args=[*args, marker]).rsplit(marker, 1)
     return lambda pk: f"{before}{pk}{after}"
 
 

@@ -55,8 +55,8 @@ def spec_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     )
     facts = metrics.PortfolioFacts(request.user, timezone.localdate())
     report = coverage.coverage(spec, facts)
-    # Each row's links, reversed once for the whole page: a reverse() per row cost
-    # more than the rest of the row.
+    # Each row's URLs, from one reverse() a kind for the whole page: a reverse()
+    # per row cost more than the rest of the row.
     evidence_url = url_for_each("portfolio:evidence_detail")
     remove_url = url_for_each("specs:link_delete")
     add_url = url_for_each("specs:add_evidence", spec.slug)

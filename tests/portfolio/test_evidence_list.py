@@ -106,6 +106,30 @@ def test_items_on_the_same_day_show_the_latest_added_first(signed_in, alice):
     assert titles(signed_in.get(URL)) == ["Added second", "Added first"]
 
 
+def test_it_shows_an_items_dates(signed_in, alice):
+    make_evidence(alice, "cpd", date=datetime.date(2026, 3, 2))
+    make_evidence(
+        alice,
+        "productivity",
+        date=datetime.date(2026, 9, 1),
+        end_date=datetime.date(2026, 9, 30),
+    )
+
+    assert [row.split(" Title ")[0] for row in rows(signed_in.get(URL))] == [
+        "Date 1 Sep 2026 to 30 Sep 2026",
+        "Date 2 Mar 2026",
+    ]
+
+
+def test_each_title_links_to_its_item(signed_in, alice):
+    item = make_evidence(alice, "cpd", title="Sepsis e-learning")
+
+    response = signed_in.get(URL)
+
+    detail = reverse("portfolio:evidence_detail", args=[item.pk])
+    assertContains(response, f'<a href="{detail}">Sepsis e-learning</a>')
+
+
 def test_it_shows_each_items_specialties(signed_in, alice):
     make_evidence(alice, "audit", title="Audit", specialties=specialties("100", "300"))
     make_evidence(alice, "cpd", title="Course", date=datetime.date(2026, 1, 1))

@@ -89,10 +89,18 @@ def test_the_matrix_shows_a_mapping_added_and_removed(client, alice, uhd):
         reverse("specs:map_evidence", args=[item.pk]),
         {"spec": UHD, "criterion": target.pk, "rationale": "Escalated notes."},
     )
-    assertContains(client.get(MATRIX), "Escalated notes.")
-
+    page = client.get(MATRIX)
+    assertContains(page, "Escalated notes.")
     link = EvidenceLink.objects.get()
-    client.post(reverse("specs:link_delete", args=[link.pk]), {"next": MATRIX})
+    # Its item, its removal and the criterion's "Add evidence" lead where they should.
+    detail = reverse("portfolio:evidence_detail", args=[item.pk])
+    remove = reverse("specs:link_delete", args=[link.pk])
+    add = reverse("specs:add_evidence", args=[UHD, target.pk])
+    assertContains(page, f'<a href="{detail}">Mentored two trainees</a>')
+    assertContains(page, f'method="post" action="{remove}"')
+    assertContains(page, f'<a href="{add}">')
+
+    client.post(remove, {"next": MATRIX})
     assertNotContains(client.get(MATRIX), "Escalated notes.")
 
 
