@@ -91,14 +91,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField("active", default=True)
     date_joined = models.DateTimeField(default=timezone.now)
-    portfolio_version = models.PositiveIntegerField(
-        default=0,
-        editable=False,
-        help_text=(
-            "Goes up whenever the coder's evidence, employment or mappings change; "
-            "pages drawn from the portfolio are cached under it."
-        ),
-    )
 
     objects = UserManager()
 
@@ -120,29 +112,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
-
-    def save(self, **kwargs) -> None:
-        """Save, never writing `portfolio_version` back to an existing row.
-
-        Only `portfolio.signals.portfolio_changed` moves the version (an UPDATE that
-        adds one). A user loaded before a change and saved after it (a password
-        change, the admin) would otherwise put the old number back, and pages
-        cached under it would be served again.
-        """
-        if (
-            not self._state.adding
-            and kwargs.get("update_fields") is None
-            and not kwargs.get("force_insert")
-        ):
-            deferred = self.get_deferred_fields()
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key
-                and f.name != "portfolio_version"
-                and f.attname not in deferred
-            ]
-        super().save(**kwargs)
 
     def clean(self) -> None:
         super().clean()

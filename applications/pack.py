@@ -29,6 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from applications.snapshot import canonical_json
 from portfolio.charts import accuracy_trend_svg, data_uri, specialty_breadth_svg
+from portfolio.metrics import ACCURACY_THRESHOLD
 from specifications.coverage import CriterionStatus
 
 TEMPLATE = "applications/pack/pack.html"
@@ -207,8 +208,8 @@ def _accuracy_threshold(criteria: list[dict]) -> Decimal:
     for criterion in criteria:
         rule = criterion.get("rule") or {}
         if rule.get("kind") == "accuracy" and rule.get("threshold") is not None:
-            return _decimal(rule["threshold"]) or Decimal(90)
-    return Decimal(90)
+            return _decimal(rule["threshold"]) or ACCURACY_THRESHOLD
+    return ACCURACY_THRESHOLD
 
 
 # Charts cost tens of milliseconds each; the same data give the same SVG.
@@ -292,7 +293,8 @@ def _context(
     vacancy = snapshot.get("vacancy") or {}
     specification = snapshot.get("specification") or {}
     metrics = snapshot.get("metrics") or {}
-    accuracy = metrics.get("accuracy_12_months") or {}
+    # "accuracy_12_months" in snapshots frozen before the window came from the spec.
+    accuracy = metrics.get("accuracy") or metrics.get("accuracy_12_months") or {}
     criteria = snapshot.get("criteria") or []
     evidence = snapshot.get("evidence") or []
     titles = {item.get("ref"): item.get("title", "") for item in evidence}
@@ -332,7 +334,7 @@ def _context(
         candidate_label = f"Candidate {candidate.get('candidate_number', '')}"
     else:
         candidate_label = str(candidate.get("name") or "")
-    threshold = _accuracy_threshold(criteria)
+    threshold = _decimal(accuracy.get("threshold")) or _accuracy_threshold(criteria)
     vacancy_title = vacancy.get("title", "")
     return {
         "title": f"Application pack {pack_id}: {vacancy_title}, {candidate_label}",

@@ -12,7 +12,7 @@ from decimal import Decimal
 from applications.models import Application, Snapshot
 from portfolio import metrics
 from portfolio.models import Evidence
-from specifications import coverage
+from specifications import coverage, rules
 
 
 def canonical_json(data: object) -> str:
@@ -125,7 +125,8 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
             }
         )
 
-    accuracy = facts.accuracy(12, metrics.MEASURE_KEYS)
+    window_months, threshold = rules.accuracy_standard(spec)
+    accuracy = facts.accuracy(window_months)
     return {
         "format": Snapshot.FORMAT,
         "version": Snapshot.VERSION,
@@ -158,7 +159,9 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
         "criteria": criteria,
         "evidence": evidence,
         "metrics": {
-            "accuracy_12_months": {
+            "accuracy": {
+                "window_months": window_months,
+                "threshold": _decimal(threshold),
                 "since": accuracy.since.isoformat() if accuracy.since else None,
                 "audits": accuracy.audits,
                 "correct": accuracy.correct,
@@ -180,11 +183,11 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
                     "title": row["title"],
                     "overall": _decimal(row["overall"]),
                 }
-                for row in metrics.audit_trend(user)
+                for row in facts.trend
             ],
             "specialties": [
                 {"code": s.code, "name": s.name, "items": s.items}
-                for s in metrics.specialties_covered(user)
+                for s in facts.specialties
             ],
             "years_of_experience": str(facts.years),
         },

@@ -150,21 +150,6 @@ TASKS = {
     }
 }
 
-# Pages drawn from a coder's portfolio (dashboard, evidence list, coverage matrix)
-# are cached as rendered fragments, keyed on the coder's `portfolio_version` (which
-# every change bumps in its own transaction) and the date, so an entry is never
-# stale and each process may keep its own. CACHE_FRAGMENT_SECONDS bounds how long
-# an unchanged page is kept, and with it how long a page can show reference data
-# renamed in the admin (a specialty, an organisation) under its old name.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        # Pages are 10 to 60 kB: at most about 30 MB a process.
-        "OPTIONS": {"MAX_ENTRIES": 500},
-    }
-}
-CACHE_FRAGMENT_SECONDS = envint("DJANGO_CACHE_FRAGMENT_SECONDS", 600)
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]
 CRISPY_TEMPLATE_PACK = "nhsuk"
 

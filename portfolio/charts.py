@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils.html import escape
 
+from portfolio.metrics import ACCURACY_THRESHOLD
+
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 16, 48
 
@@ -40,7 +42,9 @@ SVG_OPEN = (
 )
 
 
-def accuracy_trend_svg(trend: list[dict], threshold: Decimal = Decimal(90)) -> str:
+def accuracy_trend_svg(
+    trend: list[dict], threshold: Decimal = ACCURACY_THRESHOLD
+) -> str:
     """Overall accuracy of every audit over time, against the threshold line."""
     rows = [row for row in trend if row["overall"] is not None]
     values = [float(row["overall"]) for row in rows]

@@ -1,4 +1,12 @@
-"""Figures derived from a coder's evidence: accuracy, experience, breadth, CPD."""
+"""A coder's figures, from their evidence: accuracy, trend, experience, breadth,
+counts, the Standards Refresher.
+
+`PortfolioFacts` is the one place that works them out: the dashboard, the coverage
+matrix (through the rules), the draft application and the submitted snapshot all read
+the same object. Where no person specification says otherwise, accuracy is judged
+over ACCURACY_WINDOW_MONTHS against ACCURACY_THRESHOLD (a spec's accuracy rule sets
+its own: `specifications.rules.accuracy_standard`).
+"""
 
 import datetime
 from dataclasses import dataclass, field
@@ -20,6 +28,11 @@ from portfolio.models import (
     percent,
 )
 
+# Sustained coding accuracy where no person specification sets its own: the
+# dashboard's window and threshold, the trend chart's target line, and the
+# defaults of a spec's accuracy rule.
+ACCURACY_WINDOW_MONTHS = 12
+ACCURACY_THRESHOLD = Decimal(90)
 REFRESHER_YEARS = 3
 
 
@@ -65,17 +78,18 @@ _COUNT_FIELDS = [
 ]
 
 
-def audit_rows(owner, since: datetime.date | None = None) -> list[dict]:
-    """The owner's audits dated on or after `since`, oldest first, as plain rows:
-    date, title and each measure's `<key>_correct` and `<key>_audited`. One query.
+def audit_rows(owner) -> list[dict]:
+    """The owner's audits, oldest first, as plain rows: date, title and each
+    measure's `<key>_correct` and `<key>_audited`. One query.
 
     Plain rows rather than model instances: a three-year portfolio has dozens of
     audits, and the dashboard draws all of them.
     """
-    audits = AccuracyAudit.objects.filter(owner=owner)
-    if since:
-        audits = audits.filter(date__gte=since)
-    return list(audits.order_by("date", "pk").values("date", "title", *_COUNT_FIELDS))
+    return list(
+        AccuracyAudit.objects.filter(owner=owner)
+        .order_by("date", "pk")
+        .values("date", "title", *_COUNT_FIELDS)
+    )
 
 
 def accuracy_of(
@@ -107,15 +121,8 @@ def accuracy_of(
     return result
 
 
-def weighted_accuracy(
-    owner, since: datetime.date | None = None, measures: list[str] | None = None
-) -> Accuracy:
-    """Weighted accuracy of the owner's audits dated on or after `since`. One query."""
-    return accuracy_of(audit_rows(owner, since), since, measures)
-
-
 def trend_of(rows: list[dict]) -> list[dict]:
-    """Each audit row (`audit_rows`) with its overall and per-measure figures."""
+    """Each audit row (`audit_rows`): its date, title and overall accuracy."""
     trend = []
     for row in rows:
         correct = sum(row[f"{key}_correct"] for key in MEASURE_KEYS)
@@ -125,18 +132,9 @@ def trend_of(rows: list[dict]) -> list[dict]:
                 "date": row["date"],
                 "title": row["title"],
                 "overall": percent(correct, audited),
-                "measures": {
-                    key: percent(row[f"{key}_correct"], row[f"{key}_audited"])
-                    for key in MEASURE_KEYS
-                },
             }
         )
     return trend
-
-
-def audit_trend(owner) -> list[dict]:
-    """Every audit, oldest first, with overall and per-measure figures. One query."""
-    return trend_of(audit_rows(owner))
 
 
 def merge_periods(
@@ -164,36 +162,6 @@ def years_of_experience(owner, today: datetime.date) -> Decimal:
     return (Decimal(days) / Decimal("365.25")).quantize(Decimal("0.1"))
 
 
-def specialties_covered(owner) -> list[Specialty]:
-    """Distinct specialties across the owner's evidence, with item counts. One query."""
-    return list(
-        Specialty.objects.filter(evidence__owner=owner)
-        .annotate(items=Count("evidence", distinct=True))
-        .order_by("-items", "name")
-    )
-
-
-def counts_by_kind(owner) -> list[dict]:
-    """Every kind with the number of the owner's items of it. One query."""
-    counts = dict(
-        Evidence.objects.filter(owner=owner)
-        .values_list("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-    )
-    return [
-        {"kind": kind, "label": label, "count": counts.get(kind, 0)}
-        for kind, label in Evidence.Kind.choices
-    ]
-
-
-def last_standards_refresher(owner) -> datetime.date | None:
-    """The date of the owner's latest Standards Refresher course. One query."""
-    return CPDActivity.objects.filter(
-        owner=owner, cpd_type=CPDActivity.CPDType.STANDARDS_REFRESHER
-    ).aggregate(last=Max("date"))["last"]
-
-
 def refresher_warning(last: datetime.date | None, today: datetime.date) -> str | None:
     """Why the Standards Refresher needs attention, or None when it is in date."""
     if last is None:
@@ -210,33 +178,73 @@ def refresher_warning(last: datetime.date | None, today: datetime.date) -> str |
     return None
 
 
+@dataclass(frozen=True)
+class SpecialtyCount:
+    """A specialty with the number of the coder's items in it."""
+
+    code: str
+    name: str
+    items: int
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """Items per kind and per contribution type (every one, zeros included), the
+    latest Standards Refresher and the first ACC still in date."""
+
+    by_kind: dict[Evidence.Kind, int]
+    by_contribution: dict[Contribution.ContributionType, int]
+    last_refresher: datetime.date | None
+    acc_awarded: datetime.date | None
+
+
 class PortfolioFacts:
-    """What the rules need to know about one coder, each fact fetched once, lazily."""
+    """Everything the pages, the rules and the snapshot show of one coder's
+    portfolio on a given day, each fact fetched on first use and kept.
+
+    Queries, one each, only for the facts asked for:
+    - `audits`: every audit as plain rows; `accuracy()` in any window and `trend`
+      are worked out from them;
+    - `summary`: items per kind and per contribution type, the latest Standards
+      Refresher and the ACC (`kind_counts`, `contribution_counts`,
+      `last_refresher`, `acc_awarded`, `total_items`, `refresher_warning`);
+    - `specialties`: the specialties with evidence, with item counts
+      (`specialty_count`);
+    - `case_type_counts`: complex cases per case type;
+    - `years`: years in coding posts.
+    """
 
     def __init__(self, owner, today: datetime.date) -> None:
         self.owner = owner
         self.today = today
-        self._accuracy: dict[tuple, Accuracy] = {}
 
-    def accuracy(self, months: int, measures: list[str]) -> Accuracy:
-        key = (months, tuple(measures))
-        if key not in self._accuracy:
-            since = months_before(self.today, months)
-            self._accuracy[key] = weighted_accuracy(self.owner, since, measures)
-        return self._accuracy[key]
+    @cached_property
+    def audits(self) -> list[dict]:
+        return audit_rows(self.owner)
+
+    def accuracy(
+        self,
+        months: int = ACCURACY_WINDOW_MONTHS,
+        measures: list[str] | None = None,
+    ) -> Accuracy:
+        """Weighted accuracy of the audits of the last `months` months, on the
+        measures given (all four by default)."""
+        return accuracy_of(self.audits, months_before(self.today, months), measures)
+
+    @cached_property
+    def trend(self) -> list[dict]:
+        """Every audit, oldest first, with its overall accuracy."""
+        return trend_of(self.audits)
 
     @cached_property
     def years(self) -> Decimal:
         return years_of_experience(self.owner, self.today)
 
     @cached_property
-    def summary(self) -> dict:
-        """Counts per kind and per contribution type, the latest Standards
-        Refresher and the first ACC still in date: one query.
-
-        Items are grouped by kind and contribution type rather than counted with a
-        filtered aggregate per kind: the same answer, a third of the ORM's time.
-        """
+    def summary(self) -> ItemSummary:
+        """One query: items grouped by kind and contribution type, rather than
+        counted with a filtered aggregate per kind (the same answer, a third of
+        the ORM's time)."""
         acc = Q(
             qualification__qualification_type=Qualification.QualificationType.ACC
         ) & (
@@ -254,54 +262,71 @@ class PortfolioFacts:
                 acc_awarded=Min("date", filter=acc),
             )
         )
-        summary = {f"kind:{k}": 0 for k in Evidence.Kind.values}
-        summary |= {
-            f"contribution:{t}": 0 for t in Contribution.ContributionType.values
-        }
+        by_kind = dict.fromkeys(Evidence.Kind, 0)
+        by_contribution = dict.fromkeys(Contribution.ContributionType, 0)
         refreshers, awards = [], []
         for kind, contribution_type, n, last_refresher, acc_awarded in groups:
-            summary[f"kind:{kind}"] = summary.get(f"kind:{kind}", 0) + n
+            by_kind[Evidence.Kind(kind)] += n
             if contribution_type:
-                key = f"contribution:{contribution_type}"
-                summary[key] = summary.get(key, 0) + n
-            refreshers += [last_refresher] if last_refresher else []
-            awards += [acc_awarded] if acc_awarded else []
-        summary["last_refresher"] = max(refreshers, default=None)
-        summary["acc_awarded"] = min(awards, default=None)
-        return summary
-
-    @property
-    def acc_awarded(self) -> datetime.date | None:
-        return self.summary["acc_awarded"]
-
-    @cached_property
-    def specialty_count(self) -> int:
-        """Distinct specialties across the owner's evidence. One query."""
-        return (
-            Evidence.specialties.through.objects.filter(evidence__owner=self.owner)
-            .values("specialty_id")
-            .distinct()
-            .count()
+                by_contribution[Contribution.ContributionType(contribution_type)] += n
+            if last_refresher:
+                refreshers.append(last_refresher)
+            if acc_awarded:
+                awards.append(acc_awarded)
+        return ItemSummary(
+            by_kind=by_kind,
+            by_contribution=by_contribution,
+            last_refresher=max(refreshers, default=None),
+            acc_awarded=min(awards, default=None),
         )
 
     @property
+    def kind_counts(self) -> dict[Evidence.Kind, int]:
+        """Items per kind, every kind in its order, zeros included."""
+        return self.summary.by_kind
+
+    @property
+    def contribution_counts(self) -> dict[Contribution.ContributionType, int]:
+        return self.summary.by_contribution
+
+    @property
+    def total_items(self) -> int:
+        return sum(self.kind_counts.values())
+
+    @property
     def last_refresher(self) -> datetime.date | None:
-        return self.summary["last_refresher"]
+        """The date of the latest Standards Refresher course."""
+        return self.summary.last_refresher
+
+    @property
+    def acc_awarded(self) -> datetime.date | None:
+        """When the first ACC still in date was awarded."""
+        return self.summary.acc_awarded
+
+    @property
+    def refresher_warning(self) -> str | None:
+        return refresher_warning(self.last_refresher, self.today)
 
     @cached_property
-    def counts(self) -> dict[str, int]:
-        """Items per kind, per contribution type ("contribution:<type>") and per
-        case type ("case:<slug>"), in two queries."""
-        counts = {
-            key.removeprefix("kind:"): value
-            for key, value in self.summary.items()
-            if key.startswith(("kind:", "contribution:"))
-        }
-        by_case = (
+    def specialties(self) -> list[SpecialtyCount]:
+        """The specialties with evidence, the most evidenced first (then by name)."""
+        rows = (
+            Specialty.objects.filter(evidence__owner=self.owner)
+            .annotate(items=Count("evidence", distinct=True))
+            .order_by("-items", "name")
+            .values_list("code", "name", "items")
+        )
+        return [SpecialtyCount(*row) for row in rows]
+
+    @property
+    def specialty_count(self) -> int:
+        return len(self.specialties)
+
+    @cached_property
+    def case_type_counts(self) -> dict[str, int]:
+        """Complex cases per case type, by slug (types without cases left out)."""
+        return dict(
             CaseType.objects.filter(cases__owner=self.owner)
             .annotate(n=Count("cases", distinct=True))
             .values_list("slug", "n")
         )
-        for slug, n in by_case:
-            counts[f"case:{slug}"] = n
-        return counts

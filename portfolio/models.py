@@ -8,8 +8,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -665,6 +667,18 @@ class Attachment(models.Model):
     @staticmethod
     def digest(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()
+
+
+@receiver(post_delete, sender=Attachment)
+def _delete_the_file(sender, instance: Attachment, **kwargs) -> None:
+    """An attachment's stored file goes with its row, once the deletion commits.
+
+    A receiver rather than code in each delete path: rows also go by cascade (their
+    item deleted, a portfolio reseeded, a user removed), and every cascade sends
+    this signal. It keeps storage clean; no page depends on it.
+    """
+    stored = instance.file
+    transaction.on_commit(lambda: stored.delete(save=False))
 
 
 def percent(part: int | None, whole: int | None) -> Decimal | None:

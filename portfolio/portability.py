@@ -33,7 +33,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from portfolio.codes import normalise_icd10, normalise_opcs4
@@ -47,7 +47,6 @@ from portfolio.models import (
     Specialty,
 )
 from portfolio.pid import find_identifiers, quoted
-from portfolio.signals import portfolio_change
 from portfolio.uploads import sniff_content_type
 
 FORMAT = "coderfolio-portfolio"
@@ -558,7 +557,7 @@ def import_portfolio(data: dict, owner) -> ImportSummary:
         raise _refuse(plan.problems)
     written: list[str] = []
     try:
-        with portfolio_change():
+        with transaction.atomic():
             for post in plan.employment:
                 post.save()
             for prepared in plan.evidence:

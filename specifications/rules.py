@@ -19,7 +19,7 @@ from portfolio.models import (
     Contribution,
     Evidence,
 )
-from specifications.models import Criterion
+from specifications.models import Criterion, PersonSpecification
 
 RuleKind = Criterion.RuleKind
 
@@ -33,8 +33,8 @@ class RuleResult:
 # Each kind's parameters: name -> (type, default). A default of None means required.
 RULE_PARAMETERS: dict[str, dict[str, tuple[type, object]]] = {
     RuleKind.ACCURACY: {
-        "window_months": (int, 12),
-        "threshold": (float, 90),
+        "window_months": (int, metrics.ACCURACY_WINDOW_MONTHS),
+        "threshold": (float, metrics.ACCURACY_THRESHOLD),
         "min_audits": (int, 2),
         "measures": (list, metrics.MEASURE_KEYS),
     },
@@ -187,14 +187,11 @@ def evaluate(kind: str, params: dict, facts: PortfolioFacts) -> RuleResult:
         )
     if kind == RuleKind.ITEM_COUNT:
         if p["case_type"]:
-            n = facts.counts.get(f"case:{p['case_type']}", 0)
+            n = facts.case_type_counts.get(p["case_type"], 0)
         elif p["contribution_types"]:
-            n = sum(
-                facts.counts.get(f"contribution:{t}", 0)
-                for t in p["contribution_types"]
-            )
+            n = sum(facts.contribution_counts[t] for t in p["contribution_types"])
         else:
-            n = facts.counts.get(p["item_kind"], 0)
+            n = facts.kind_counts[p["item_kind"]]
         meta = KIND_MODELS[p["item_kind"]]._meta
         label = str(meta.verbose_name if n == 1 else meta.verbose_name_plural)
         if p["case_type"]:
@@ -222,3 +219,17 @@ def evaluate(kind: str, params: dict, facts: PortfolioFacts) -> RuleResult:
             f"{'met' if met else 'not met'} (within {p['years']} years)",
         )
     raise AssertionError(f"unhandled rule kind {kind}")
+
+
+def accuracy_standard(spec: PersonSpecification | None) -> tuple[int, Decimal]:
+    """The window (months) and threshold (%) accuracy is judged by for this spec:
+    its first accuracy criterion's, else the app's defaults
+    (`metrics.ACCURACY_WINDOW_MONTHS`, `metrics.ACCURACY_THRESHOLD`). One query."""
+    criteria = spec.criteria if spec is not None else Criterion.objects.none()
+    criterion = (
+        criteria.filter(rule_kind=RuleKind.ACCURACY).order_by("order", "pk").first()
+    )
+    if criterion is None:
+        return metrics.ACCURACY_WINDOW_MONTHS, metrics.ACCURACY_THRESHOLD
+    p = clean_rule(RuleKind.ACCURACY, criterion.rule_params, check_references=False)
+    return p["window_months"], Decimal(str(p["threshold"]))

@@ -1,7 +1,6 @@
 """Person specifications: coders map evidence and see coverage; recruiters keep their
 organisation's specs."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -10,14 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import coder_required, recruiter_required
 from portfolio import metrics
-from portfolio.signals import portfolio_change
-from portfolio.views import get_evidence_for_user
+from portfolio.views import get_evidence_for_user, url_for_each
 from specifications import coverage, specs
 from specifications.forms import (
     CriterionFormSet,
@@ -79,36 +76,29 @@ def spec_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _accepted_csrf_cookie(request: HttpRequest) -> str:
-    """The CSRF cookie, if the CSRF middleware took it as this request's secret.
-
-    The matrix's forms carry CSRF tokens, so a cached copy is only good for the
-    same secret (signing in replaces it). A cookie the middleware refused is
-    replaced by a new secret on every request: then there is nothing to key a
-    cache on, and the page is drawn afresh ("").
-    """
-    cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    return cookie if cookie and request.META.get("CSRF_COOKIE") == cookie else ""
-
-
 @coder_required
 def spec_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     """The coverage matrix of a spec for the signed-in coder, with gaps and route."""
     spec = get_spec_for_user(request, slug)
-    today = timezone.localdate()
-    facts = metrics.PortfolioFacts(request.user, today)
-    # Worked out only when the page is not served from the cache.
-    report = SimpleLazyObject(lambda: coverage.coverage(spec, facts))
+    facts = metrics.PortfolioFacts(request.user, timezone.localdate())
+    report = coverage.coverage(spec, facts)
+    # Each row's URLs, from one reverse() a kind for the whole page: a reverse()
+    # per row cost more than the rest of the row.
+    evidence_url = url_for_each("portfolio:evidence_detail")
+    remove_url = url_for_each("specs:link_delete")
+    add_url = url_for_each("specs:add_evidence", spec.slug)
+    for row in report.rows:
+        row.add_url = add_url(row.criterion.pk)
+        for link in row.links:
+            link.evidence_url = evidence_url(link.evidence_id)
+            link.remove_url = remove_url(link.pk)
     return render(
         request,
         "specifications/spec_matrix.html",
         {
             "spec": spec,
             "report": report,
-            "route": SimpleLazyObject(lambda: coverage.route_check(report, facts)),
-            "today": today,
-            "cache_seconds": settings.CACHE_FRAGMENT_SECONDS,
-            "csrf_cookie": _accepted_csrf_cookie(request),
+            "route": coverage.route_check(report, facts),
         },
     )
 
@@ -128,8 +118,7 @@ def map_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if spec:
         form = LinkFromEvidenceForm(request.POST or None, evidence=item, spec=spec)
         if request.method == "POST" and form.is_valid():
-            with portfolio_change():
-                link = form.save()
+            link = form.save()
             messages.success(request, f"Mapped to “{link.criterion.text}”.")
             return redirect(
                 f"{reverse('specs:map_evidence', args=[item.pk])}?spec={spec.slug}"
@@ -155,8 +144,7 @@ def add_evidence_to_criterion(request: HttpRequest, slug: str, pk: int) -> HttpR
         request.POST or None, criterion=criterion, owner=request.user
     )
     if form.is_valid():
-        with portfolio_change():
-            link = form.save()
+        link = form.save()
         messages.success(request, f"“{link.evidence.title}” added to this criterion.")
         return redirect(
             reverse("specs:matrix", args=[slug]) + f"#criterion-{criterion.pk}"
@@ -172,8 +160,7 @@ def add_evidence_to_criterion(request: HttpRequest, slug: str, pk: int) -> HttpR
 @require_POST
 def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_link_for_user(request, pk)
-    with portfolio_change():
-        link.delete()
+    link.delete()
     messages.success(request, "The evidence is no longer mapped to that criterion.")
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(

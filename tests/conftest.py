@@ -27,15 +27,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: ids and portfolio versions repeat from
-    one test's database to the next, so a page cached by one could show in another."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def trust_a(db):
     return make_organisation(name="Trust A NHS Foundation Trust", ods_code="RAA")

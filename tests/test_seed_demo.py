@@ -42,30 +42,24 @@ def test_the_demo_coder_has_a_realistic_three_year_portfolio(db):
     assert items.count() == 73
     assert items.earliest("date").date >= today - datetime.timedelta(days=3 * 365)
 
-    trend = metrics.audit_trend(coder)
+    facts = metrics.PortfolioFacts(coder, today)
+    trend = facts.trend
     assert len(trend) == 12
     assert 85 <= trend[0]["overall"] <= 88
     assert 94 <= trend[-1]["overall"] <= 96
-    assert (
-        metrics.weighted_accuracy(coder, since=metrics.months_before(today, 12)).percent
-        > 90
-    )
+    assert facts.accuracy().percent > 90
 
-    assert len(metrics.specialties_covered(coder)) >= 15
+    assert facts.specialty_count >= 15
     cases = ComplexCase.objects.filter(owner=coder)
     assert cases.count() == 20
     assert cases.filter(case_types__slug="mortality").count() >= 5
-    kinds = {row["kind"]: row["count"] for row in metrics.counts_by_kind(coder)}
-    assert kinds["contribution"] >= 5
+    assert facts.kind_counts["contribution"] >= 5
     assert Contribution.objects.filter(
         owner=coder, contribution_type="mentoring"
     ).exists()
     assert Qualification.objects.filter(owner=coder, qualification_type="acc").exists()
-    assert (
-        metrics.refresher_warning(metrics.last_standards_refresher(coder), today)
-        is None
-    )
-    assert metrics.years_of_experience(coder, today) >= 3
+    assert facts.refresher_warning is None
+    assert facts.years >= 3
     # Some of it is mapped to the seeded UHD spec, one link to verified evidence.
     links = EvidenceLink.objects.filter(evidence__owner=coder)
     assert links.count() == 7

@@ -4,6 +4,8 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.db import transaction
+
 from portfolio.models import (
     AccuracyAudit,
     CaseType,
@@ -18,7 +20,6 @@ from portfolio.models import (
     Specialty,
     SpecialtyExperience,
 )
-from portfolio.signals import portfolio_change
 from specifications.models import EvidenceLink, PersonSpecification
 
 # (treatment function code, setting) for the specialty experience items.
@@ -252,7 +253,7 @@ def _audit_counts(rng: random.Random, accuracy: float, episodes: int) -> dict:
     return counts
 
 
-@portfolio_change()
+@transaction.atomic
 def build_demo_portfolio(owner, today: datetime.date) -> int:
     """Replace the owner's portfolio with the demo one, ending at `today`."""
     Evidence.objects.filter(owner=owner).delete()

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from xml.dom.minidom import parseString
 
 from portfolio.charts import accuracy_trend_svg, data_uri, specialty_breadth_svg
+from portfolio.metrics import ACCURACY_THRESHOLD
 
 
 def parse(svg: str):
@@ -26,6 +27,15 @@ def test_the_trend_has_a_point_per_audit_and_the_threshold_line():
     texts = [t.firstChild.data for t in document.getElementsByTagName("text")]
     assert "90% threshold" in texts
     assert "Jan 2025" in texts
+
+
+def test_the_threshold_line_is_the_named_default_unless_given():
+    one = [{"date": datetime.date(2025, 1, 10), "overall": Decimal("91")}]
+    texts = [
+        t.firstChild.data
+        for t in parse(accuracy_trend_svg(one)).getElementsByTagName("text")
+    ]
+    assert f"{ACCURACY_THRESHOLD}% threshold" in texts
 
 
 def test_a_single_audit_or_none_still_draws():

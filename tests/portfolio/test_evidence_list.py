@@ -7,6 +7,7 @@ from itertools import cycle
 
 import pytest
 from django.urls import reverse
+from pytest_django.asserts import assertContains, assertInHTML
 
 from portfolio.models import Evidence, Specialty
 from portfolio.views import PAGE_SIZE
@@ -103,6 +104,30 @@ def test_items_on_the_same_day_show_the_latest_added_first(signed_in, alice):
     make_evidence(alice, "audit", title="Added second", date=day)
 
     assert titles(signed_in.get(URL)) == ["Added second", "Added first"]
+
+
+def test_it_shows_an_items_dates(signed_in, alice):
+    make_evidence(alice, "cpd", date=datetime.date(2026, 3, 2))
+    make_evidence(
+        alice,
+        "productivity",
+        date=datetime.date(2026, 9, 1),
+        end_date=datetime.date(2026, 9, 30),
+    )
+
+    assert [row.split(" Title ")[0] for row in rows(signed_in.get(URL))] == [
+        "Date 1 Sep 2026 to 30 Sep 2026",
+        "Date 2 Mar 2026",
+    ]
+
+
+def test_each_title_links_to_its_item(signed_in, alice):
+    item = make_evidence(alice, "cpd", title="Sepsis e-learning")
+
+    response = signed_in.get(URL)
+
+    detail = reverse("portfolio:evidence_detail", args=[item.pk])
+    assertContains(response, f'<a href="{detail}">Sepsis e-learning</a>')
 
 
 def test_it_shows_each_items_specialties(signed_in, alice):
@@ -258,6 +283,59 @@ def test_it_handles_a_date_that_does_not_exist(signed_in, alice):
     assert "Enter a valid date." in response.content.decode()
 
 
+def test_the_specialty_filter_offers_every_specialty_of_the_reference_table(
+    signed_in, alice
+):
+    make_evidence(alice, "specialty", specialty=Specialty.objects.get(code="100"))
+
+    response = signed_in.get(URL)
+
+    # Cardiology has no evidence, and is offered all the same.
+    assertInHTML('<option value="320">Cardiology</option>', response.content.decode())
+    assert response.content.decode().count("<option value=") == (
+        Specialty.objects.count() + 1 + len(KINDS) + 1 + 2
+    )  # every specialty and "All"; every kind and "All"; two sorts
+
+
+def test_an_unknown_specialty_is_refused(signed_in, alice):
+    response = signed_in.get(URL, {"specialty": "999"})
+
+    assertContains(response, "Select a valid choice. 999 is not one of")
+
+
+def test_a_field_in_error_is_announced_and_linked_from_the_summary(signed_in):
+    response = signed_in.get(URL, {"kind": "gossip", "sort": "oldest"})
+    html = response.content.decode()
+
+    assertContains(response, 'class="nhsuk-error-summary"')
+    assertContains(response, '<a href="#id_kind">Select a valid choice.', count=1)
+    assertContains(
+        response,
+        '<select class="nhsuk-select nhsuk-select--error" id="id_kind" name="kind" '
+        'aria-invalid="true" aria-describedby="id_kind-error">',
+    )
+    assertContains(response, '<span class="nhsuk-error-message" id="id_kind-error">')
+    # What was chosen stays chosen; a field without an error is left alone.
+    assertInHTML('<option value="oldest" selected>Oldest first</option>', html)
+    assertContains(response, '<select class="nhsuk-select" id="id_sort" name="sort">')
+
+
+def test_a_date_in_error_is_announced_and_keeps_what_was_typed(signed_in):
+    response = signed_in.get(
+        URL, {"date_from_day": "31", "date_from_month": "2", "date_from_year": "2026"}
+    )
+
+    assertContains(
+        response,
+        '<fieldset class="nhsuk-fieldset" role="group" '
+        'aria-describedby="id_date_from-error">',
+    )
+    assertContains(response, '<a href="#id_date_from">Enter a valid date.</a>')
+    assertContains(response, 'name="date_from_day" value="31"')
+    assertContains(response, 'name="date_from_year" value="2026"')
+    assertContains(response, 'id="id_date_from" aria-invalid="true"')
+
+
 def test_it_handles_an_unknown_kind(signed_in, alice):
     make_evidence(alice, "cpd", title="Course")
 
@@ -365,9 +443,9 @@ def test_a_full_page_costs_a_fixed_number_of_queries(
 ):
     make_mixed_items(alice, PAGE_SIZE)
 
-    # 1. the session, 2. the user, 3. the paginator's count of the owner's items,
-    # 4. the specialties offered by the filter form's select, 5. the page of 20
-    # items, 6. the prefetch of those items' specialties.
+    # 1. the session, 2. the user, 3. the specialties offered by the filter
+    # form's select (the reference table), 4. the paginator's count of the
+    # owner's items, 5. the page of 20 items, 6. those items' specialties.
     with django_assert_num_queries(6):
         response = signed_in.get(URL)
 
@@ -380,7 +458,7 @@ def test_the_number_of_queries_does_not_grow_with_the_items(
 ):
     make_mixed_items(alice, count)
 
-    # Session, user, count, filter form's specialties, page, prefetch of specialties.
+    # Session, user, filter form's specialties, count, page, page's specialties.
     with django_assert_num_queries(6):
         response = signed_in.get(URL, {"sort": "oldest"})
 

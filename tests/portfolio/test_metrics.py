@@ -1,4 +1,5 @@
-"""The figures derived from a coder's evidence: accuracy, experience, breadth, CPD."""
+"""A coder's figures, from `PortfolioFacts`: accuracy, trend, experience, breadth,
+counts, the Standards Refresher."""
 
 import datetime
 from decimal import Decimal
@@ -6,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from portfolio import metrics
-from portfolio.models import AUDIT_MEASURES, Evidence, Specialty
+from portfolio.models import AUDIT_MEASURES, Contribution, Evidence, Specialty
 from tests.factories import make_audit, make_employment, make_evidence
 
 MEASURE_KEYS = [key for key, _ in AUDIT_MEASURES]
@@ -30,7 +31,14 @@ def specialty(code: str) -> Specialty:
     return Specialty.objects.get(code=code)
 
 
-# --- weighted_accuracy ------------------------------------------------------------
+TODAY = datetime.date(2026, 11, 25)
+
+
+def facts(owner) -> metrics.PortfolioFacts:
+    return metrics.PortfolioFacts(owner, TODAY)
+
+
+# --- accuracy ---------------------------------------------------------------------
 
 
 def test_accuracy_weights_every_code_across_audits_not_each_audit_equally(alice):
@@ -38,7 +46,7 @@ def test_accuracy_weights_every_code_across_audits_not_each_audit_equally(alice)
     make_audit(alice, date=datetime.date(2026, 1, 10), **every_measure(10, 10))
     make_audit(alice, date=datetime.date(2026, 2, 10), **every_measure(50, 100))
 
-    accuracy = metrics.weighted_accuracy(alice)
+    accuracy = facts(alice).accuracy()
 
     assert accuracy.audits == 2
     assert accuracy.correct == 240
@@ -57,7 +65,7 @@ def test_accuracy_weights_every_code_across_measures_not_each_measure_equally(al
         ),
     )
 
-    accuracy = metrics.weighted_accuracy(alice)
+    accuracy = facts(alice).accuracy()
 
     assert accuracy.percent == Decimal("57.5")
     by_key = {m["key"]: m for m in accuracy.measures}
@@ -89,7 +97,7 @@ def test_accuracy_gives_each_measure_its_own_sums_and_label(alice):
         ),
     )
 
-    accuracy = metrics.weighted_accuracy(alice)
+    accuracy = facts(alice).accuracy()
 
     assert [
         (m["key"], m["label"], m["correct"], m["audited"], m["percent"])
@@ -109,7 +117,8 @@ def test_accuracy_since_counts_audits_on_or_after_the_date_only(alice):
     make_audit(alice, date=datetime.date(2025, 11, 25), **every_measure(8, 10))
     make_audit(alice, date=datetime.date(2026, 6, 1), **every_measure(10, 10))
 
-    accuracy = metrics.weighted_accuracy(alice, since=datetime.date(2025, 11, 25))
+    # 12 months before 25 November 2026.
+    accuracy = facts(alice).accuracy(12)
 
     assert accuracy.since == datetime.date(2025, 11, 25)
     assert accuracy.audits == 2
@@ -128,8 +137,8 @@ def test_accuracy_for_a_subset_of_measures_ignores_the_others(alice):
         ),
     )
 
-    accuracy = metrics.weighted_accuracy(
-        alice, measures=["primary_diagnosis", "primary_procedure"]
+    accuracy = facts(alice).accuracy(
+        measures=["primary_diagnosis", "primary_procedure"]
     )
 
     assert [m["key"] for m in accuracy.measures] == [
@@ -143,7 +152,7 @@ def test_accuracy_for_a_subset_of_measures_ignores_the_others(alice):
 def test_accuracy_without_audits_has_no_percentage(alice):
     make_evidence(alice, "cpd")
 
-    accuracy = metrics.weighted_accuracy(alice)
+    accuracy = facts(alice).accuracy()
 
     assert accuracy.audits == 0
     assert accuracy.percent is None
@@ -154,7 +163,7 @@ def test_accuracy_without_audits_has_no_percentage(alice):
 def test_accuracy_without_audits_in_the_window_has_no_percentage(alice):
     make_audit(alice, date=datetime.date(2024, 1, 1))
 
-    accuracy = metrics.weighted_accuracy(alice, since=datetime.date(2025, 1, 1))
+    accuracy = facts(alice).accuracy(12)
 
     assert accuracy.audits == 0
     assert accuracy.percent is None
@@ -164,18 +173,29 @@ def test_accuracy_never_counts_another_coders_audits(alice, bob):
     make_audit(alice, **every_measure(9, 10))
     make_audit(bob, **every_measure(0, 1000))
 
-    accuracy = metrics.weighted_accuracy(alice)
+    accuracy = facts(alice).accuracy()
 
     assert accuracy.audits == 1
     assert accuracy.percent == Decimal("90.0")
-    assert metrics.weighted_accuracy(bob).percent == Decimal("0.0")
+    assert facts(bob).accuracy().percent == Decimal("0.0")
 
 
-def test_accuracy_costs_one_query(alice, django_assert_num_queries):
+def test_the_default_window_is_the_named_one(alice):
+    assert metrics.ACCURACY_WINDOW_MONTHS == 12
+    assert facts(alice).accuracy().since == datetime.date(2025, 11, 25)
+
+
+def test_accuracy_in_any_window_and_the_trend_cost_one_query(
+    alice, django_assert_num_queries
+):
+    make_audit(alice, date=datetime.date(2024, 1, 1))
     make_audit(alice)
-    make_audit(alice)
-    with django_assert_num_queries(1):  # One aggregate over the owner's audits.
-        metrics.weighted_accuracy(alice, since=datetime.date(2020, 1, 1))
+    portfolio = facts(alice)
+    with django_assert_num_queries(1):  # The owner's audits, as plain rows.
+        year = portfolio.accuracy(12)
+        three_years = portfolio.accuracy(36, measures=["primary_diagnosis"])
+        trend = portfolio.trend
+    assert (year.audits, three_years.audits, len(trend)) == (1, 2, 2)
 
 
 # --- months_before and add_years --------------------------------------------------
@@ -253,9 +273,6 @@ def test_merge_periods_of_nothing_is_nothing():
     assert metrics.merge_periods([]) == []
 
 
-TODAY = d("2026-11-25")
-
-
 def test_overlapping_posts_are_counted_once(alice):
     make_employment(alice, start_date=d("2020-01-01"), end_date=d("2022-12-31"))
     make_employment(alice, start_date=d("2022-01-01"), end_date=d("2023-12-31"))
@@ -326,12 +343,10 @@ def test_years_of_experience_costs_one_query(alice, django_assert_num_queries):
         metrics.years_of_experience(alice, TODAY)
 
 
-# --- specialties_covered and counts_by_kind ---------------------------------------
+# --- specialties and counts -------------------------------------------------------
 
 
-def test_specialties_covered_are_distinct_with_counts_most_first_then_by_name(
-    alice, bob
-):
+def test_specialties_are_distinct_with_counts_most_first_then_by_name(alice, bob):
     surgery, medicine, urology = specialty("100"), specialty("300"), specialty("101")
     make_audit(alice, specialties=[surgery, medicine, urology])
     make_evidence(alice, "specialty", specialty=surgery)
@@ -341,31 +356,33 @@ def test_specialties_covered_are_distinct_with_counts_most_first_then_by_name(
     make_evidence(bob, "specialty", specialty=urology)
     make_evidence(bob, "specialty", specialty=specialty("320"))
 
-    covered = metrics.specialties_covered(alice)
+    portfolio = facts(alice)
 
     # Surgery 3; then a tie at 2 and 1 broken by name.
-    assert [(s.code, s.name, s.items) for s in covered] == [
-        ("100", "General Surgery", 3),
-        ("300", "General Internal Medicine", 2),
-        ("101", "Urology", 1),
+    assert portfolio.specialties == [
+        metrics.SpecialtyCount("100", "General Surgery", 3),
+        metrics.SpecialtyCount("300", "General Internal Medicine", 2),
+        metrics.SpecialtyCount("101", "Urology", 1),
     ]
+    assert portfolio.specialty_count == 3
 
 
-def test_specialties_covered_ties_are_in_name_order(alice):
+def test_specialty_ties_are_in_name_order(alice):
     make_audit(alice, specialties=[specialty("502"), specialty("320")])
     make_audit(alice, specialties=[specialty("110")])
 
-    names = [s.name for s in metrics.specialties_covered(alice)]
+    names = [s.name for s in facts(alice).specialties]
 
     assert names == ["Cardiology", "Gynaecology", "Trauma and Orthopaedic"]
 
 
-def test_specialties_covered_without_evidence_is_empty(alice):
+def test_no_specialties_without_evidence_in_them(alice):
     make_evidence(alice, "cpd")
-    assert metrics.specialties_covered(alice) == []
+    assert facts(alice).specialties == []
+    assert facts(alice).specialty_count == 0
 
 
-def test_counts_by_kind_lists_every_kind_with_zeros(alice, bob):
+def test_kind_counts_list_every_kind_in_order_with_zeros(alice, bob):
     make_audit(alice)
     make_audit(alice)
     make_evidence(alice, "cpd")
@@ -373,9 +390,11 @@ def test_counts_by_kind_lists_every_kind_with_zeros(alice, bob):
     make_evidence(bob, "cpd")
     make_evidence(bob, "qualification")
 
-    counts = metrics.counts_by_kind(alice)
+    portfolio = facts(alice)
 
-    assert [(row["kind"], row["label"], row["count"]) for row in counts] == [
+    assert [
+        (kind, kind.label, count) for kind, count in portfolio.kind_counts.items()
+    ] == [
         ("audit", "Accuracy audit", 2),
         ("specialty", "Specialty experience", 0),
         ("complex_case", "Complex case", 0),
@@ -385,36 +404,55 @@ def test_counts_by_kind_lists_every_kind_with_zeros(alice, bob):
         ("clinical_query", "Clinical query", 0),
         ("productivity", "Productivity", 1),
     ]
+    assert portfolio.total_items == 4
 
 
-def test_counts_by_kind_groups_items_of_many_dates(alice):
+def test_kind_counts_group_items_of_many_dates(alice):
     """Items on different dates still count together under their kind."""
     for month in range(1, 7):
         make_evidence(alice, "cpd", date=datetime.date(2026, month, 1))
 
-    counts = {row["kind"]: row["count"] for row in metrics.counts_by_kind(alice)}
+    counts = facts(alice).kind_counts
 
     assert counts[Evidence.Kind.CPD] == 6
     assert sum(counts.values()) == 6
 
 
+def test_contribution_and_case_type_counts_are_by_type(alice, bob):
+    make_evidence(alice, "contribution", contribution_type="mentoring")
+    make_evidence(alice, "contribution", contribution_type="mentoring")
+    make_evidence(alice, "contribution", contribution_type="training")
+    make_evidence(alice, "complex_case", case_types=["mortality", "oncology"])
+    make_evidence(alice, "complex_case", case_types=["mortality"])
+    make_evidence(bob, "contribution", contribution_type="training")
+    portfolio = facts(alice)
+
+    assert portfolio.contribution_counts[Contribution.ContributionType.MENTORING] == 2
+    assert portfolio.contribution_counts[Contribution.ContributionType.TRAINING] == 1
+    assert portfolio.contribution_counts[Contribution.ContributionType.AUDIT] == 0
+    assert portfolio.case_type_counts == {"mortality": 2, "oncology": 1}
+
+
 # --- Standards Refresher ----------------------------------------------------------
 
 
-def test_last_standards_refresher_is_the_latest_refresher_of_the_owner(alice, bob):
+def test_last_refresher_is_the_latest_refresher_of_the_owner(alice, bob):
     make_evidence(alice, "cpd", cpd_type="standards_refresher", date=d("2022-05-01"))
     make_evidence(alice, "cpd", cpd_type="standards_refresher", date=d("2024-03-01"))
     make_evidence(alice, "cpd", cpd_type="standards_course", date=d("2025-01-01"))
     make_evidence(alice, "cpd", cpd_type="elearning", date=d("2026-01-01"))
     make_evidence(bob, "cpd", cpd_type="standards_refresher", date=d("2026-02-01"))
 
-    assert metrics.last_standards_refresher(alice) == d("2024-03-01")
+    assert facts(alice).last_refresher == d("2024-03-01")
 
 
-def test_last_standards_refresher_is_none_when_there_is_none(alice, bob):
+def test_last_refresher_is_none_when_there_is_none(alice, bob):
     make_evidence(alice, "cpd", cpd_type="elearning")
     make_evidence(bob, "cpd", cpd_type="standards_refresher")
-    assert metrics.last_standards_refresher(alice) is None
+    assert facts(alice).last_refresher is None
+    assert facts(alice).refresher_warning == (
+        "No Standards Refresher is recorded. The refresher is due every 3 years."
+    )
 
 
 def test_refresher_warning_when_none_is_recorded():
@@ -448,10 +486,10 @@ def test_a_refresher_on_29_february_falls_due_on_28_february():
     )
 
 
-# --- audit_trend ------------------------------------------------------------------
+# --- trend ------------------------------------------------------------------------
 
 
-def test_audit_trend_lists_the_owners_audits_oldest_first(alice, bob):
+def test_the_trend_lists_the_owners_audits_oldest_first(alice, bob):
     make_audit(alice, title="Spring", date=d("2026-03-01"), **every_measure(9, 10))
     make_audit(alice, title="Oldest", date=d("2025-01-01"), **every_measure(5, 10))
     # Two audits on one day keep the order they were added in.
@@ -465,7 +503,7 @@ def test_audit_trend_lists_the_owners_audits_oldest_first(alice, bob):
     make_audit(bob, title="Bob's audit", date=d("2024-01-01"))
     make_evidence(alice, "cpd", date=d("2024-06-01"))
 
-    trend = metrics.audit_trend(alice)
+    trend = facts(alice).trend
 
     assert [(row["date"], row["title"], row["overall"]) for row in trend] == [
         (d("2025-01-01"), "Oldest", Decimal("50.0")),
@@ -473,14 +511,8 @@ def test_audit_trend_lists_the_owners_audits_oldest_first(alice, bob):
         (d("2025-06-01"), "Summer B", Decimal("75.0")),
         (d("2026-03-01"), "Spring", Decimal("90.0")),
     ]
-    assert trend[2]["measures"] == {
-        "primary_diagnosis": Decimal("75.0"),
-        "secondary_diagnoses": None,
-        "primary_procedure": None,
-        "secondary_procedures": None,
-    }
 
 
-def test_audit_trend_without_audits_is_empty(alice):
+def test_the_trend_without_audits_is_empty(alice):
     make_evidence(alice, "cpd")
-    assert metrics.audit_trend(alice) == []
+    assert facts(alice).trend == []

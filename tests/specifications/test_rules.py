@@ -2,12 +2,14 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
 from applications.management.demo import build_demo_portfolio
+from portfolio import metrics
 from portfolio.metrics import PortfolioFacts
 from portfolio.models import AUDIT_MEASURES, Evidence, Specialty
 from specifications.coverage import (
@@ -17,7 +19,7 @@ from specifications.coverage import (
     route_check,
 )
 from specifications.models import Criterion, EvidenceLink, PersonSpecification
-from specifications.rules import RuleResult, clean_rule, evaluate
+from specifications.rules import RuleResult, accuracy_standard, clean_rule, evaluate
 from tests.factories import (
     make_audit,
     make_employment,
@@ -594,13 +596,14 @@ def test_facts_fetch_each_fact_once(alice, django_assert_num_queries):
             {"item_kind": "complex_case", "case_type": "mortality"},
             portfolio,
         )
-    # 1. the audits' sums for the window and measures, shared by equal rules
+    # 1. the owner's audits, shared by every accuracy rule whatever its window
     with django_assert_num_queries(1):
         first = evaluate("accuracy", {}, portfolio)
         second = evaluate("accuracy", {"threshold": 95}, portfolio)
     with django_assert_num_queries(0):
         evaluate("item_count", {"item_kind": "productivity"}, portfolio)
         evaluate("accuracy", {"min_audits": 1}, portfolio)
+        evaluate("accuracy", {"window_months": 24}, portfolio)
 
     assert cpd.met and cases.met
     assert first.reason.startswith("95.0% over 1 audit since 2025-11-25")
@@ -703,6 +706,43 @@ MET, NOT_MET = RuleResult(True, "met"), RuleResult(False, "not met")
 )
 def test_criterion_status_from_statement_items_and_rule(inputs, status):
     assert criterion_status(**inputs) == status
+
+
+# --- accuracy_standard ------------------------------------------------------------
+
+
+def test_accuracy_standard_is_the_specs_first_accuracy_rule(db):
+    spec = make_spec(
+        {"text": "Experience", "rule_kind": "experience_years", "rule_params": {}},
+        {
+            "text": "Accurate",
+            "rule_kind": "accuracy",
+            "rule_params": {"window_months": 6, "threshold": 92.5},
+        },
+        {
+            "text": "Accurate too",
+            "rule_kind": "accuracy",
+            "rule_params": {"window_months": 24, "threshold": 80},
+        },
+    )
+
+    assert accuracy_standard(spec) == (6, Decimal("92.5"))
+
+
+def test_accuracy_standard_fills_the_rules_defaults(db):
+    spec = make_spec({"text": "Accurate", "rule_kind": "accuracy", "rule_params": {}})
+
+    assert accuracy_standard(spec) == (12, Decimal(90))
+
+
+def test_accuracy_standard_without_an_accuracy_rule_is_the_named_default(db):
+    spec = make_spec({"text": "Team player"})
+
+    assert accuracy_standard(spec) == (
+        metrics.ACCURACY_WINDOW_MONTHS,
+        metrics.ACCURACY_THRESHOLD,
+    )
+    assert accuracy_standard(uhd_spec()) == (12, Decimal(90))
 
 
 # --- coverage ---------------------------------------------------------------------
@@ -858,9 +898,9 @@ def test_coverage_queries_do_not_grow_with_the_portfolio(
     def coverage_queries() -> None:
         # 1. the spec's criteria  2. alice's links to them, with their evidence
         # 3. the summary of her evidence (items per kind and per contribution
-        # type, latest Standards Refresher, ACC)  4. distinct specialties
+        # type, latest Standards Refresher, ACC)  4. specialties with evidence
         # 5. complex cases per case type  6. years of experience (coding posts)
-        # 7. audit sums for the window (both accuracy criteria share it)
+        # 7. her audits (both accuracy criteria share them)
         with django_assert_num_queries(7):
             report = coverage(spec, facts(alice))
         assert len(report.rows) == 21
