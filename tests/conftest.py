@@ -1,12 +1,15 @@
 """Personas and browser settings shared by the whole suite."""
 
+import datetime
 from importlib import import_module
 
 import pytest
+import time_machine
 
 from tests.factories import make_coder, make_organisation, make_recruiter
 
 UHD = "uhd-senior-clinical-coder-v1"
+TODAY = datetime.date(2026, 11, 25)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -25,6 +28,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads and packs of every test go to a folder of its own, removed after."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def frozen_today():
+    """Run on 25 November 2026 at noon (`TODAY`): figures and rules depend on the
+    date. Use with `pytestmark = pytest.mark.usefixtures("frozen_today")`."""
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 12, 0), tick=False):
+        yield TODAY
+
+
+@pytest.fixture
+def signed_in(client, alice):
+    """A client signed in as Alice, the coder whose portfolio is under test."""
+    client.force_login(alice)
+    return client
 
 
 @pytest.fixture

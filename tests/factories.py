@@ -1,7 +1,10 @@
 """Plain factory functions for test data: defaults by setdefault, overrides by name."""
 
 import datetime
+import io
 from itertools import count
+
+from PIL import Image
 
 from accounts.models import Organisation, User
 
@@ -126,3 +129,26 @@ def make_vacancy(organisation: Organisation, specification=None, **overrides):
     return Vacancy.objects.create(
         organisation=organisation, specification=specification, **overrides
     )
+
+
+# The smallest file each upload check accepts as what it claims to be.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png_bytes(colour: str = "blue") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def jpeg_bytes(colour: str = "blue") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def specialties(*codes: str) -> list:
+    """The reference specialties with these treatment function codes."""
+    from portfolio.models import Specialty
+
+    return list(Specialty.objects.filter(code__in=codes))

@@ -17,9 +17,7 @@ from portfolio import urls as portfolio_urls
 from portfolio.models import Attachment
 from specifications import urls as specification_urls
 from specifications.models import EvidenceLink
-from tests.factories import make_employment, make_evidence, make_vacancy
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.factories import PDF_BYTES, make_employment, make_evidence, make_vacancy
 
 
 class Who(NamedTuple):
@@ -81,11 +79,6 @@ ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def things(alice, trust_a, trust_a_spec):
     """The ids and slugs of one of everything: Alice's portfolio and application,
@@ -96,11 +89,11 @@ def things(alice, trust_a, trust_a_spec):
     application = Application.objects.create(vacancy=vacancy, applicant=alice)
     attachment = Attachment.objects.create(
         evidence=evidence,
-        file=ContentFile(PDF, name="report.pdf"),
+        file=ContentFile(PDF_BYTES, name="report.pdf"),
         name="Audit report",
         content_type="application/pdf",
-        size=len(PDF),
-        sha256=Attachment.digest(PDF),
+        size=len(PDF_BYTES),
+        sha256=Attachment.digest(PDF_BYTES),
     )
     link = EvidenceLink.objects.create(
         evidence=evidence, criterion=criterion, rationale="It shows this."
@@ -109,7 +102,7 @@ def things(alice, trust_a, trust_a_spec):
         application=application,
         variant=SubmissionPack.Variant.FULL,
         state=SubmissionPack.State.DONE,
-        file=ContentFile(PDF, name="pack.pdf"),
+        file=ContentFile(PDF_BYTES, name="pack.pdf"),
     )
     return {
         "evidence": evidence.pk,

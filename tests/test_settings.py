@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from config.env import envbool, envchoice, envint, envlist
+from tests import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -142,7 +143,7 @@ def test_pages_carry_a_csp_without_unsafe_inline(client, db):
     assert "default-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
-    html = response.content.decode()
+    html = pages.html(response)
     # No inline script or style: the only script is the nonce'd module file.
     assert "<script>" not in html and "style=" not in html
     assert 'type="module"' in html

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Organisation, User
+from tests import pages
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def test_admin_creates_a_recruiter_for_an_organisation(admin_client, trust_a):
             "password2": "a-long-passphrase-1",
         },
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302, pages.html(response)[:2000]
     user = User.objects.get(email="new.recruiter@trust-a.nhs.uk")
     assert user.organisation == trust_a and user.is_recruiter
 
@@ -54,7 +55,7 @@ def test_admin_refuses_a_recruiter_without_an_organisation(admin_client, db):
         },
     )
     assert response.status_code == 200
-    assert "A recruiter must belong to an organisation." in response.content.decode()
+    assert "A recruiter must belong to an organisation." in pages.html(response)
     assert not User.objects.filter(email="lonely@trust-a.nhs.uk").exists()
 
 

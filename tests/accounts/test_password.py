@@ -3,6 +3,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
+from tests import pages
 from tests.factories import PASSWORD
 
 
@@ -32,7 +33,7 @@ def test_changing_the_password_needs_the_old_one(client, alice):
         },
     )
     assert response.status_code == 200
-    assert "Your old password was entered incorrectly" in response.content.decode()
+    assert "Your old password was entered incorrectly" in pages.html(response)
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD)
 
@@ -78,4 +79,4 @@ def test_a_bad_reset_link_says_so(client, alice):
         reverse("accounts:password_reset_confirm", args=["MQ", "bad-token"]),
         follow=True,
     )
-    assert "This reset link is not valid" in response.content.decode()
+    assert "This reset link is not valid" in pages.html(response)

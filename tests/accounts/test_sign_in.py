@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from tests import pages
 from tests.factories import PASSWORD
 
 
@@ -37,7 +38,7 @@ def test_a_wrong_password_is_refused_with_a_message(client, alice):
     )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    content = response.content.decode()
+    content = pages.html(response)
     assert "nhsuk-error-summary" in content
     assert "Please enter a correct email address and password" in content
     assert "<title>Error: Sign in - Coderfolio</title>" in content

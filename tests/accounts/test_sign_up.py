@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from accounts.models import User
+from tests import pages
 
 
 def sign_up(client, **overrides):
@@ -35,23 +36,21 @@ def test_it_cannot_be_used_to_become_a_recruiter(client, trust_a):
 def test_an_email_already_in_use_is_refused_whatever_its_case(client, alice):
     response = sign_up(client, email="ALICE@example.nhs.uk")
     assert response.status_code == 200
-    assert (
-        "An account with this email address already exists" in response.content.decode()
-    )
+    assert "An account with this email address already exists" in pages.html(response)
     assert User.objects.count() == 1
 
 
 def test_a_weak_or_mismatched_password_is_refused_and_nothing_is_stored(client, db):
     response = sign_up(client, password1="password", password2="password")
-    assert "This password is too common" in response.content.decode()
+    assert "This password is too common" in pages.html(response)
     response = sign_up(client, password2="something-else-entirely")
-    assert "The two password fields" in response.content.decode()
+    assert "The two password fields" in pages.html(response)
     assert not User.objects.exists()
 
 
 def test_what_was_typed_is_kept_after_an_error(client, db):
     response = sign_up(client, password2="different-passphrase-here")
-    content = response.content.decode()
+    content = pages.html(response)
     assert 'value="Carol Coder"' in content
     assert 'value="carol@example.nhs.uk"' in content
 

@@ -22,11 +22,6 @@ from tests.factories import make_vacancy
 TODAY = datetime.date(2026, 11, 25)
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def vacancy(trust_a):
     return make_vacancy(trust_a)

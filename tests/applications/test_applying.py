@@ -10,13 +10,9 @@ from applications.models import Application, Snapshot, Statement, SubmissionPack
 from applications.snapshot import build_snapshot
 from specifications.models import EvidenceLink
 from specifications.specs import copy_to_new_version
+from tests import pages
 from tests.factories import make_evidence, make_vacancy
 from tests.portfolio.forms_data import spec_formset_data
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -100,7 +96,7 @@ def test_a_bad_statement_keeps_everything_typed_and_saves_the_rest(
     client.force_login(alice)
     response = client.post(reverse("applications:draft", args=[application.pk]), data)
     assert response.status_code == 200
-    html = response.content.decode()
+    html = pages.html(response)
     assert "Your statement is 251 words: keep it to 250." in html
     assert "This looks like an NHS number" in html
     assert "word word word" in html  # what was typed is shown back
@@ -120,7 +116,7 @@ def test_the_error_summary_links_to_the_evidence_it_refuses(client, alice, appli
     client.force_login(alice)
     response = client.post(reverse("applications:draft", args=[application.pk]), data)
     assert response.status_code == 200
-    html = response.content.decode()
+    html = pages.html(response)
     summary = html[html.index("nhsuk-error-summary") : html.index('id="checklist"')]
     assert "Everything else has been saved." in summary
     link = re.search(r'<a href="#([^"]*)">Select a valid choice', summary)
@@ -196,7 +192,7 @@ def test_a_missing_essential_criterion_is_refused_with_the_reason(
     client.post(reverse("applications:draft", args=[application.pk]), data)
     response = client.post(reverse("applications:submit", args=[application.pk]))
     assert response.status_code == 400
-    assert f"“{essential.text}” is Essential" in response.content.decode()
+    assert f"“{essential.text}” is Essential" in pages.html(response, 400)
     application.refresh_from_db()
     assert application.is_draft and not Snapshot.objects.exists()
 
@@ -209,7 +205,7 @@ def test_a_closed_vacancy_refuses_submission(client, alice, application, fake_pd
     application.vacancy.closing_date = datetime.date(2020, 1, 1)
     application.vacancy.save()
     response = client.post(reverse("applications:submit", args=[application.pk]))
-    assert "The vacancy closed on 1 January 2020." in response.content.decode()
+    assert "The vacancy closed on 1 January 2020." in pages.html(response, 400)
     assert not Snapshot.objects.exists()
 
 
@@ -224,7 +220,7 @@ def test_a_second_submission_is_refused(
         client.post(reverse("applications:submit", args=[application.pk]))
     response = client.post(reverse("applications:submit", args=[application.pk]))
     assert response.status_code == 400
-    assert "This application has already been submitted." in response.content.decode()
+    assert "This application has already been submitted." in pages.html(response, 400)
     assert Snapshot.objects.count() == 1
 
 
@@ -308,7 +304,7 @@ def test_a_recruiter_adds_and_edits_a_vacancy_for_their_organisation(
             "specification": spec.pk,
         },
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 302, response.content[:2000]
     vacancy = trust_a.vacancies.get(reference="CC-2026")
     assert vacancy.specification == spec
     assert (
@@ -332,7 +328,7 @@ def test_a_vacancy_needs_the_recruiters_own_spec_and_a_future_closing_date(
             "specification": other_spec.pk,
         },
     )
-    html = response.content.decode()
+    html = pages.html(response)
     assert "The closing date must be today or later." in html
     assert "Select a valid choice" in html
     assert not rachel.organisation.vacancies.exists()
@@ -377,5 +373,5 @@ def test_removing_a_criterion_with_draft_statements_is_refused(
     data = spec_formset_data(spec) | {"criteria-0-DELETE": "on"}
     response = client.post(reverse("specs:edit", args=[spec.slug]), data)
     assert response.status_code == 200
-    assert "has statements in draft applications" in response.content.decode()
+    assert "has statements in draft applications" in pages.html(response)
     assert spec.criteria.filter(pk=criterion.pk).exists()

@@ -19,11 +19,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_a_coder_drafts_submits_and_downloads_a_pack(page: Page, live_server, tmp_path):
     trust = make_organisation(name="Trust A NHS Foundation Trust")
     vacancy = make_vacancy(trust, title="Senior Clinical Coder", reference="SCC-1")

@@ -11,11 +11,6 @@ from specifications.models import EvidenceLink
 from tests.factories import make_audit, make_evidence, make_vacancy
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def submitted(alice, trust_a, django_capture_on_commit_callbacks):
     """Alice's application with real evidence behind it, submitted, packs built."""

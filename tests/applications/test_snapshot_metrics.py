@@ -6,7 +6,6 @@ import re
 from html import unescape
 
 import pytest
-import time_machine
 
 from applications import pack
 from applications.models import Application
@@ -17,11 +16,7 @@ from tests.factories import make_audit, make_evidence, make_vacancy
 
 TODAY = datetime.date(2026, 11, 25)
 
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 12, 0), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def application_to(owner, spec: PersonSpecification) -> Application:

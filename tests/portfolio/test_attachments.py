@@ -9,27 +9,8 @@ from django.urls import reverse
 from PIL import Image
 
 from portfolio.models import Attachment, Evidence
-from tests.factories import make_evidence
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "blue").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def jpeg_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "blue").save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+from tests import pages
+from tests.factories import PDF_BYTES, jpeg_bytes, make_evidence, png_bytes
 
 
 @pytest.fixture
@@ -47,7 +28,7 @@ def upload(client, item, name: str, content: bytes, description: str = "Audit re
 @pytest.mark.parametrize(
     ("filename", "content", "content_type"),
     [
-        ("report.pdf", PDF, "application/pdf"),
+        ("report.pdf", PDF_BYTES, "application/pdf"),
         ("scan.png", png_bytes(), "image/png"),
         ("certificate.jpg", jpeg_bytes(), "image/jpeg"),
         # Judged by content: a PNG with the wrong name is still a PNG.
@@ -82,7 +63,7 @@ def test_a_renamed_program_is_refused(client, alice, audit, media_root):
     client.force_login(alice)
     response = upload(client, audit, "report.pdf", b"MZ\x90\x00" + b"\x00" * 500)
     assert response.status_code == 200
-    assert "The file must be a PDF, PNG or JPEG" in response.content.decode()
+    assert "The file must be a PDF, PNG or JPEG" in pages.html(response)
     assert not Attachment.objects.exists()
     assert not media_root.exists() or not any(media_root.rglob("*.*"))
 
@@ -90,44 +71,44 @@ def test_a_renamed_program_is_refused(client, alice, audit, media_root):
 def test_a_file_with_a_forged_header_is_refused(client, alice, audit):
     client.force_login(alice)
     response = upload(client, audit, "fake.png", b"\x89PNG\r\n\x1a\n" + b"junk" * 100)
-    assert "The file must be a PDF, PNG or JPEG" in response.content.decode()
+    assert "The file must be a PDF, PNG or JPEG" in pages.html(response)
     assert not Attachment.objects.exists()
 
 
 def test_a_file_over_10_mb_is_refused(client, alice, audit):
     client.force_login(alice)
-    big = PDF[:-6] + b"0" * (11 * 1024 * 1024) + b"\n%%EOF\n"
+    big = PDF_BYTES[:-6] + b"0" * (11 * 1024 * 1024) + b"\n%%EOF\n"
     response = upload(client, audit, "big.pdf", big)
     assert response.status_code == 200
-    assert (
-        "The file is 11.0 MB: it must be 10 MB or smaller." in response.content.decode()
-    )
+    assert "The file is 11.0 MB: it must be 10 MB or smaller." in pages.html(response)
     assert not Attachment.objects.exists()
 
 
 def test_the_description_goes_through_the_pid_guard(client, alice, audit):
     client.force_login(alice)
-    response = upload(client, audit, "r.pdf", PDF, description="Notes for 9434765919")
-    assert "This looks like an NHS number" in response.content.decode()
+    response = upload(
+        client, audit, "r.pdf", PDF_BYTES, description="Notes for 9434765919"
+    )
+    assert "This looks like an NHS number" in pages.html(response)
     assert not Attachment.objects.exists()
 
 
 def test_nobody_else_can_download_or_remove_or_add(client, alice, bob, rachel, audit):
     client.force_login(alice)
-    upload(client, audit, "report.pdf", PDF)
+    upload(client, audit, "report.pdf", PDF_BYTES)
     attachment = Attachment.objects.get()
     for other in [bob, rachel]:
         client.force_login(other)
         assert client.get(attachment.get_absolute_url()).status_code == 404
         url = reverse("portfolio:attachment_delete", args=[attachment.pk])
         assert client.post(url).status_code == 404
-        assert upload(client, audit, "x.pdf", PDF).status_code == 404
+        assert upload(client, audit, "x.pdf", PDF_BYTES).status_code == 404
     assert Attachment.objects.count() == 1
 
 
 def test_there_is_no_public_url_for_uploads(client, alice, audit):
     client.force_login(alice)
-    upload(client, audit, "report.pdf", PDF)
+    upload(client, audit, "report.pdf", PDF_BYTES)
     attachment = Attachment.objects.get()
     client.logout()
     assert client.get(f"/media/{attachment.file.name}").status_code == 404
@@ -139,7 +120,7 @@ def test_removing_an_attachment_deletes_the_file(
     client, alice, audit, django_capture_on_commit_callbacks
 ):
     client.force_login(alice)
-    upload(client, audit, "report.pdf", PDF)
+    upload(client, audit, "report.pdf", PDF_BYTES)
     attachment = Attachment.objects.get()
     path = attachment.file.path
     url = reverse("portfolio:attachment_delete", args=[attachment.pk])
@@ -154,7 +135,7 @@ def test_deleting_an_item_deletes_its_files_once_committed(
     client, alice, audit, django_capture_on_commit_callbacks
 ):
     client.force_login(alice)
-    upload(client, audit, "report.pdf", PDF)
+    upload(client, audit, "report.pdf", PDF_BYTES)
     path = Attachment.objects.get().file.path
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("portfolio:evidence_delete", args=[audit.pk]))
@@ -168,7 +149,7 @@ def test_files_go_with_their_rows_however_the_rows_go(
     # The demo reseed deletes a portfolio with one queryset delete; the cascade
     # takes the attachments, and their files go with them once committed.
     client.force_login(alice)
-    upload(client, audit, "report.pdf", PDF)
+    upload(client, audit, "report.pdf", PDF_BYTES)
     path = Attachment.objects.get().file.path
     with django_capture_on_commit_callbacks(execute=True):
         Evidence.objects.filter(owner=alice).delete()
@@ -182,5 +163,5 @@ def test_a_decompression_bomb_is_refused(client, alice, audit):
     client.force_login(alice)
     response = upload(client, audit, "bomb.png", buffer.getvalue())
     assert response.status_code == 200
-    assert "The file must be a PDF, PNG or JPEG" in response.content.decode()
+    assert "The file must be a PDF, PNG or JPEG" in pages.html(response)
     assert not Attachment.objects.exists()

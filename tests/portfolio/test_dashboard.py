@@ -5,25 +5,18 @@ import re
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from portfolio import metrics
 from portfolio.models import Specialty
+from tests import pages
 from tests.factories import make_audit, make_employment, make_evidence
+from tests.pages import text
 
 TODAY = datetime.date(2026, 11, 25)
 
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 12, 0), tick=False):
-        yield
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def test_it_shows_weighted_accuracy_over_the_last_12_months(client, alice):
@@ -71,7 +64,7 @@ def test_it_charts_every_audit_with_a_data_table(client, alice):
     make_audit(alice, date=datetime.date(2026, 6, 1))
     client.force_login(alice)
     response = client.get(reverse("portfolio:home"))
-    html = response.content.decode()
+    html = pages.html(response)
     assert html.count('src="data:image/svg+xml;base64,') == 1  # no specialties yet
     chart = r'<img class="app-chart" src="data:image/svg\+xml;base64,[^"]+" alt="Line'
     assert re.search(chart, html)

@@ -5,11 +5,12 @@ import re
 from html import unescape
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from portfolio.models import Employment
+from tests import pages
 from tests.factories import make_employment
+from tests.pages import errors_of
 from tests.portfolio.forms_data import date_parts
 
 LIST_URL = reverse("portfolio:employment_list")
@@ -17,17 +18,7 @@ ADD_URL = reverse("portfolio:employment_add")
 # The views take today from the clock; freeze it so that years are exact.
 TODAY = datetime.date(2026, 11, 25)
 
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 12, 0), tick=False):
-        yield
-
-
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def edit_url(post: Employment) -> str:
@@ -52,16 +43,8 @@ def post_data(**changes) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def errors_of(response) -> str:
-    """The page's error messages as plain text."""
-    html = response.content.decode()
-    parts = re.findall(r'class="nhsuk-error-message".*?</span>\s*</?\w', html, re.S)
-    text = re.sub(r"<[^>]+>", " ", " ".join(parts))
-    return re.sub(r"\s+", " ", unescape(text))
-
-
 def experience(response) -> str:
-    match = re.search(r'id="experience-years">([^<]*)<', response.content.decode())
+    match = re.search(r'id="experience-years">([^<]*)<', pages.html(response))
     assert match, "The page shows no years of experience."
     return match.group(1)
 
@@ -89,7 +72,7 @@ def test_the_list_shows_posts_and_years_of_experience(signed_in, alice):
     response = signed_in.get(LIST_URL)
 
     assert response.status_code == 200
-    html = unescape(response.content.decode())
+    html = unescape(pages.html(response))
     assert "Trainee Clinical Coder, Band 3" in html
     assert "Hull University Teaching Hospitals NHS Trust" in html
     assert "York and Scarborough Teaching Hospitals NHS Foundation Trust" in html
@@ -111,7 +94,7 @@ def test_the_list_shows_the_latest_post_first_and_a_current_post_to_now(
 
     response = signed_in.get(LIST_URL)
 
-    html = response.content.decode()
+    html = pages.html(response)
     assert html.index("Current post") < html.index("First post")
     assert "Nov 2024 to now" in html
     # 365 days of the first post; 2024-11-25..2026-11-25 is 731 days; 1096 days.
@@ -136,14 +119,14 @@ def test_the_list_marks_non_coding_posts_and_leaves_them_out_of_the_years(
 
     response = signed_in.get(LIST_URL)
 
-    assert "Not a coding post" in response.content.decode()
+    assert "Not a coding post" in pages.html(response)
     assert experience(response) == "1.0"  # 366 days of 2020.
 
 
 def test_an_empty_history_says_so(signed_in):
     response = signed_in.get(LIST_URL)
 
-    assert "No posts recorded yet." in response.content.decode()
+    assert "No posts recorded yet." in pages.html(response)
     assert experience(response) == "0.0"
 
 
@@ -153,7 +136,7 @@ def test_the_list_shows_only_the_owners_posts(signed_in, alice, bob):
 
     response = signed_in.get(LIST_URL)
 
-    html = response.content.decode()
+    html = pages.html(response)
     assert "Alice Trust" in html
     assert "Bob Trust" not in html
     # 2025-01-01..2026-11-25 is 694 days: 1.9 years, none of Bob's 26.

@@ -1,36 +1,21 @@
 """Bad input gets a clear message and stores nothing."""
 
 import datetime
-import re
-from html import unescape
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.models import Evidence
+from tests import pages
 from tests.factories import make_evidence
+from tests.pages import errors_of
 from tests.portfolio.forms_data import date_parts, valid_data
 
 
 def post(client, kind: str, **changes):
     data = valid_data(kind) | changes
     return client.post(reverse("portfolio:evidence_create", args=[kind]), data)
-
-
-def errors_of(response) -> str:
-    """The text of the page's error summary and error messages, tags removed."""
-    html = response.content.decode()
-    parts = re.findall(r'class="nhsuk-error-summary".*?</div>\s*</div>', html, re.S)
-    parts += re.findall(r'class="nhsuk-error-message".*?</span>\s*</?\w', html, re.S)
-    text = re.sub(r"<[^>]+>", " ", " ".join(parts))
-    return re.sub(r"\s+", " ", unescape(text))
-
-
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
 
 
 def test_codes_correct_cannot_exceed_codes_audited(signed_in):
@@ -100,7 +85,7 @@ def test_an_impossible_date_is_refused(signed_in):
     response = post(signed_in, "cpd", date_day="31", date_month="2", date_year="2026")
     assert "Enter a valid date." in errors_of(response)
     # What was typed is shown back, nothing lost.
-    assert 'value="31"' in response.content.decode()
+    assert 'value="31"' in pages.html(response)
     assert not Evidence.objects.exists()
 
 
@@ -164,4 +149,4 @@ def test_a_required_field_left_blank_is_named(signed_in):
     errors = errors_of(response)
     assert "Enter the title." in errors
     assert "Enter the auditor." in errors
-    assert 'href="#id_title"' in response.content.decode()
+    assert 'href="#id_title"' in pages.html(response)

@@ -6,6 +6,7 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains
 
 from portfolio.models import KIND_MODELS, Evidence, Specialty
+from tests import pages
 from tests.factories import make_evidence
 from tests.portfolio.forms_data import valid_data
 
@@ -18,7 +19,7 @@ def test_an_owner_adds_each_kind(client, alice, kind):
     response = client.post(
         reverse("portfolio:evidence_create", args=[kind]), valid_data(kind)
     )
-    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response.status_code == 302, pages.html(response)[:3000]
     item = Evidence.objects.get()
     assert item.owner == alice
     assert item.kind == kind
@@ -50,7 +51,7 @@ def test_an_owner_edits_each_kind(client, alice, kind):
     assert form.status_code == 200
     data = valid_data(kind) | {"title": "Renamed item"}
     response = client.post(reverse("portfolio:evidence_edit", args=[item.pk]), data)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response.status_code == 302, pages.html(response)[:3000]
     item.refresh_from_db()
     assert item.title == "Renamed item"
     assert Evidence.objects.count() == 1

@@ -11,22 +11,17 @@ from pytest_django.asserts import assertContains, assertInHTML
 
 from portfolio.models import Evidence, Specialty
 from portfolio.views import PAGE_SIZE
-from tests.factories import make_evidence
+from tests import pages
+from tests.factories import make_evidence, specialties
 from tests.portfolio.forms_data import date_parts
 
 URL = reverse("portfolio:evidence_list")
 KINDS = [kind for kind, _ in Evidence.Kind.choices]
 
 
-@pytest.fixture
-def signed_in(client, alice):
-    client.force_login(alice)
-    return client
-
-
 def table(response) -> str:
     """The evidence table only: the filter form's selects name every kind too."""
-    html = response.content.decode()
+    html = pages.html(response)
     found = re.search(r'<table[^>]*id="evidence-table".*?</table>', html, re.S)
     return unescape(found.group()) if found else ""
 
@@ -46,12 +41,8 @@ def titles(response) -> list[str]:
 
 def next_link(response) -> str | None:
     """The href of the "Next" pagination link, unescaped, or None."""
-    match = re.search(r'href="([^"]*)" rel="next"', response.content.decode())
+    match = re.search(r'href="([^"]*)" rel="next"', pages.html(response))
     return unescape(match.group(1)) if match else None
-
-
-def specialties(*codes: str) -> list[Specialty]:
-    return list(Specialty.objects.filter(code__in=codes))
 
 
 def make_items(owner, count: int, start: datetime.date, kind: str = "cpd") -> list:
@@ -95,7 +86,7 @@ def test_it_lists_every_kind_together_newest_first(signed_in, alice):
     shown = rows(response)
     for row, label in zip(shown, reversed(Evidence.Kind.labels), strict=True):
         assert f"Kind {label}" in row
-    assert "8 items." in response.content.decode()
+    assert "8 items." in pages.html(response)
 
 
 def test_items_on_the_same_day_show_the_latest_added_first(signed_in, alice):
@@ -150,7 +141,7 @@ def test_it_filters_by_kind(signed_in, alice):
     response = signed_in.get(URL, {"kind": "audit"})
 
     assert titles(response) == ["Autumn audit", "Spring audit"]
-    assert "2 items match your filters." in response.content.decode()
+    assert "2 items match your filters." in pages.html(response)
 
 
 def test_it_filters_by_treatment_function_code(signed_in, alice):
@@ -268,7 +259,7 @@ def test_it_handles_an_inverted_date_range(signed_in, alice):
 
     assert response.status_code == 200
     assert "The end of the range must not be before its start." in unescape(
-        response.content.decode()
+        pages.html(response)
     )
 
 
@@ -280,7 +271,7 @@ def test_it_handles_a_date_that_does_not_exist(signed_in, alice):
     )
 
     assert response.status_code == 200
-    assert "Enter a valid date." in response.content.decode()
+    assert "Enter a valid date." in pages.html(response)
 
 
 def test_the_specialty_filter_offers_every_specialty_of_the_reference_table(
@@ -291,8 +282,8 @@ def test_the_specialty_filter_offers_every_specialty_of_the_reference_table(
     response = signed_in.get(URL)
 
     # Cardiology has no evidence, and is offered all the same.
-    assertInHTML('<option value="320">Cardiology</option>', response.content.decode())
-    assert response.content.decode().count("<option value=") == (
+    assertInHTML('<option value="320">Cardiology</option>', pages.html(response))
+    assert pages.html(response).count("<option value=") == (
         Specialty.objects.count() + 1 + len(KINDS) + 1 + 2
     )  # every specialty and "All"; every kind and "All"; two sorts
 
@@ -305,7 +296,7 @@ def test_an_unknown_specialty_is_refused(signed_in, alice):
 
 def test_a_field_in_error_is_announced_and_linked_from_the_summary(signed_in):
     response = signed_in.get(URL, {"kind": "gossip", "sort": "oldest"})
-    html = response.content.decode()
+    html = pages.html(response)
 
     assertContains(response, 'class="nhsuk-error-summary"')
     assertContains(response, '<a href="#id_kind">Select a valid choice.', count=1)
@@ -342,7 +333,7 @@ def test_it_handles_an_unknown_kind(signed_in, alice):
     response = signed_in.get(URL, {"kind": "gossip"})
 
     assert response.status_code == 200
-    assert "Select a valid choice." in response.content.decode()
+    assert "Select a valid choice." in pages.html(response)
 
 
 def test_it_pages_by_twenty(signed_in, alice):
@@ -421,7 +412,7 @@ def test_an_empty_list_says_so(signed_in):
 
     assert response.status_code == 200
     assert titles(response) == []
-    assert "0 items." in response.content.decode()
+    assert "0 items." in pages.html(response)
 
 
 def test_it_requires_login(client):

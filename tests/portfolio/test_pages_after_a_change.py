@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from portfolio.models import Evidence, Specialty
 from specifications.models import EvidenceLink
+from tests import pages
 from tests.factories import make_audit, make_evidence
 from tests.portfolio.forms_data import valid_data
 
@@ -34,7 +35,7 @@ def test_the_dashboard_shows_an_audit_added_through_the_form(client, alice):
     response = client.post(
         reverse("portfolio:evidence_create", args=["audit"]), valid_data("audit")
     )
-    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response.status_code == 302, pages.html(response)[:3000]
 
     after = client.get(HOME)
     # 180 + 950 of 200 + 1050: the new audit counts in the figure and the trend.

@@ -15,7 +15,6 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from portfolio import portability
 from portfolio.management.commands.import_portfolio import Command as ImportCommand
@@ -28,28 +27,18 @@ from portfolio.portability import (
     import_portfolio,
     loads,
 )
-from tests.factories import make_audit, make_employment, make_evidence
+from tests import pages
+from tests.factories import (
+    PDF_BYTES,
+    jpeg_bytes,
+    make_audit,
+    make_employment,
+    make_evidence,
+    png_bytes,
+    specialties,
+)
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NHS_NUMBER = "943 476 5919"  # passes the Modulus 11 check
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "green").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def jpeg_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def stored_files(media_root) -> set[Path]:
@@ -66,10 +55,6 @@ def attach(item: Evidence, name: str, content: bytes, content_type: str) -> Atta
     )
     attachment.file.save("upload", ContentFile(content))
     return attachment
-
-
-def specialties(*codes: str) -> list[Specialty]:
-    return list(Specialty.objects.filter(code__in=codes))
 
 
 @pytest.fixture
@@ -105,8 +90,10 @@ def rich_portfolio(alice):
         primary_procedure_audited=0,
         specialties=specialties("300", "100"),
     )
-    attach(audit, "Audit report", PDF, "application/pdf")
-    attach(audit, "Auditor's letter", PDF + b"% signed\n%%EOF\n", "application/pdf")
+    attach(audit, "Audit report", PDF_BYTES, "application/pdf")
+    attach(
+        audit, "Auditor's letter", PDF_BYTES + b"% signed\n%%EOF\n", "application/pdf"
+    )
     make_evidence(
         alice,
         "specialty",
@@ -145,7 +132,7 @@ def rich_portfolio(alice):
         provider="NHS England",
         hours=Decimal("7.5"),
     )
-    attach(cpd, "Certificate", png_bytes(), "image/png")
+    attach(cpd, "Certificate", png_bytes("green"), "image/png")
     qualification = make_evidence(
         alice,
         "qualification",
@@ -154,7 +141,7 @@ def rich_portfolio(alice):
         awarding_body="IHRIM",
         expires_on=datetime.date(2031, 7, 1),
     )
-    attach(qualification, "NCCQ certificate", jpeg_bytes(), "image/jpeg")
+    attach(qualification, "NCCQ certificate", jpeg_bytes("red"), "image/jpeg")
     make_evidence(
         alice,
         "clinical_query",
@@ -232,8 +219,8 @@ def test_export_describes_every_kind_with_its_own_fields(rich_portfolio):
     ]
     report = audit["attachments"][0]
     assert report["content_type"] == "application/pdf"
-    assert report["size"] == len(PDF)
-    assert report["sha256"] == Attachment.digest(PDF)
+    assert report["size"] == len(PDF_BYTES)
+    assert report["sha256"] == Attachment.digest(PDF_BYTES)
     assert (
         report["data"] == "JVBERi0xLjQKMSAwIG9iajw8Pj5lbmRvYmoKdHJhaWxlcjw8Pj4KJSVFT0YK"
     )
@@ -360,7 +347,7 @@ def document(alice):
     """A small valid export: a post, then a valid audit with a file, then a CPD item."""
     make_employment(alice)
     audit = make_audit(alice, title="An earlier valid audit", specialties=[])
-    attach(audit, "Audit report", PDF, "application/pdf")
+    attach(audit, "Audit report", PDF_BYTES, "application/pdf")
     make_evidence(
         alice, "cpd", title="Quarterly audit", date=datetime.date(2026, 10, 1)
     )
@@ -860,7 +847,7 @@ def test_import_page_shows_the_form(client, alice):
     client.force_login(alice)
     response = client.get(reverse("portfolio:import"))
     assert response.status_code == 200
-    html = response.content.decode()
+    html = pages.html(response)
     assert "Portfolio file (.json)" in html
     assert 'enctype="multipart/form-data"' in html
     assert reverse("portfolio:evidence_list") in html  # the back link
@@ -895,7 +882,7 @@ def test_importing_a_bad_file_shows_why_and_imports_nothing(
     response = upload(client, dumps(document))
 
     assert response.status_code == 200
-    html = response.content.decode()
+    html = pages.html(response)
     assert "nhsuk-error-summary" in html
     assert "codes correct (41) cannot be more than codes audited (40)." in html
     assert not Evidence.objects.for_owner(bob).exists()
@@ -916,7 +903,7 @@ def test_importing_a_file_that_is_not_a_portfolio_shows_why(
     client.force_login(bob)
     response = upload(client, content)
     assert response.status_code == 200
-    assert message in response.content.decode()
+    assert message in pages.html(response)
     assert not Evidence.objects.for_owner(bob).exists()
 
 
@@ -924,7 +911,7 @@ def test_import_requires_a_file(client, bob):
     client.force_login(bob)
     response = client.post(reverse("portfolio:import"))
     assert response.status_code == 200
-    assert "nhsuk-error-summary" in response.content.decode()
+    assert "nhsuk-error-summary" in pages.html(response)
 
 
 def test_import_refuses_a_file_over_the_limit(client, bob, monkeypatch):
@@ -932,9 +919,7 @@ def test_import_refuses_a_file_over_the_limit(client, bob, monkeypatch):
     client.force_login(bob)
     response = upload(client, b" " * (1024 * 1024 + 1) + b"{}")
     assert response.status_code == 200
-    assert (
-        "The file is 1.0 MB: it must be 1 MB or smaller." in response.content.decode()
-    )
+    assert "The file is 1.0 MB: it must be 1 MB or smaller." in pages.html(response)
 
 
 def test_import_is_not_for_recruiters(client, rachel, document):

@@ -5,7 +5,6 @@ import re
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from applications.management.demo import build_demo_portfolio
@@ -40,12 +39,7 @@ ACCURACY_REASON = re.compile(
     r"^\d+\.\d% over \d+ audits since \d{4}-\d{2}-\d{2}: met \(needs 90% over 2\)$"
 )
 
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    """Rules depend on the date: every test here runs on 25 November 2026."""
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 12, 0), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("frozen_today")
 
 
 def facts(owner) -> PortfolioFacts:

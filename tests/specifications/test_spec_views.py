@@ -13,6 +13,7 @@ from django.utils import timezone
 from applications.management.demo import build_demo_portfolio
 from specifications.models import Criterion, EvidenceLink, PersonSpecification
 from specifications.specs import import_spec, spec_to_dict
+from tests import pages
 from tests.factories import make_evidence
 from tests.portfolio.forms_data import spec_formset_data
 
@@ -41,7 +42,7 @@ def test_with_an_empty_portfolio_every_essential_criterion_is_a_gap(client, alic
     assert {row.criterion.pk for row in gaps} == set(
         essential.values_list("pk", flat=True)
     )
-    html = response.content.decode()
+    html = pages.html(response)
     assert "Application route: Not yet eligible" in html
     assert "No ACC (NCCQ) qualification recorded: not met" in html
 
@@ -136,7 +137,7 @@ def test_a_rationale_goes_through_the_pid_guard(client, alice, uhd):
             "rationale": "As for patient 943 476 5919",
         },
     )
-    assert "This looks like an NHS number" in response.content.decode()
+    assert "This looks like an NHS number" in pages.html(response)
     assert not EvidenceLink.objects.exists()
 
 
@@ -151,7 +152,7 @@ def test_a_coder_cannot_map_another_coders_evidence(client, alice, bob, uhd):
     add = reverse("specs:add_evidence", args=[UHD, uhd.criteria.first().pk])
     response = client.post(add, {"evidence": item.pk, "rationale": "Mine now."})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select a valid choice" in pages.html(response)
     assert not EvidenceLink.objects.exists()
 
 
@@ -250,7 +251,7 @@ def test_a_recruiter_creates_a_spec_and_adds_criteria_with_rules(
         "criteria-0-rule": '{"kind": "experience_years", "years": 3}',
     }
     response = client.post(reverse("specs:edit", args=[spec.slug]), data)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response.status_code == 302, pages.html(response)[:3000]
     added = spec.criteria.get()
     assert added.rule == {"kind": "experience_years", "years": 3.0}
 
@@ -260,7 +261,7 @@ def test_a_bad_rule_is_refused_with_a_message(client, rachel, trust_a_spec):
     data = spec_formset_data(trust_a_spec, **{"criteria-0-rule": '{"kind": "vibes"}'})
     response = client.post(reverse("specs:edit", args=[trust_a_spec.slug]), data)
     assert response.status_code == 200
-    assert "Unknown rule kind &#x27;vibes&#x27;" in response.content.decode()
+    assert "Unknown rule kind &#x27;vibes&#x27;" in pages.html(response)
     assert trust_a_spec.criteria.first().rule_kind == ""
 
 
@@ -272,7 +273,7 @@ def test_a_spec_in_use_cannot_change_but_can_be_copied(client, rachel, trust_a_s
     response = client.post(
         edit, spec_formset_data(trust_a_spec, title="Changed"), follow=True
     )
-    assert "cannot change" in response.content.decode()
+    assert "cannot change" in pages.html(response)
     trust_a_spec.refresh_from_db()
     assert trust_a_spec.title == "Clinical Coder"
 
@@ -303,9 +304,7 @@ def test_an_imported_spec_goes_through_the_pid_guard(client, rachel, uhd):
     client.force_login(rachel)
     upload = SimpleUploadedFile("spec.json", json.dumps(data).encode())
     response = client.post(reverse("specs:import"), {"file": upload})
-    assert (
-        "Criterion 1, text: This looks like an NHS number" in response.content.decode()
-    )
+    assert "Criterion 1, text: This looks like an NHS number" in pages.html(response)
     assert not PersonSpecification.objects.filter(organisation=rachel.organisation)
 
 
@@ -314,7 +313,7 @@ def test_a_malformed_spec_file_is_refused_with_a_message(client, rachel):
     upload = SimpleUploadedFile("spec.json", b'{"title": "No criteria"}')
     response = client.post(reverse("specs:import"), {"file": upload})
     assert "The specification lacks band, criteria, organisation, version" in (
-        response.content.decode()
+        pages.html(response)
     )
     assert not PersonSpecification.objects.filter(title="No criteria").exists()
 
@@ -326,7 +325,7 @@ def test_a_duplicate_title_is_refused_with_a_message(client, rachel, trust_a_spe
     )
     assert response.status_code == 200
     assert "already has version 1 of a specification with this title" in (
-        response.content.decode()
+        pages.html(response)
     )
 
 
