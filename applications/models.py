@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portfolio.formats import long_date
 from portfolio.models import Evidence
 from portfolio.pid import validate_no_identifiers
 from specifications.models import Criterion, PersonSpecification
@@ -177,7 +178,7 @@ class Application(models.Model):
         problems = []
         if today > self.vacancy.closing_date:
             problems.append(
-                f"The vacancy closed on {self.vacancy.closing_date:%-d %B %Y}."
+                f"The vacancy closed on {long_date(self.vacancy.closing_date)}."
             )
         if not self.route:
             problems.append("Choose the route you are applying by.")

@@ -29,6 +29,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from applications.snapshot import canonical_json
 from portfolio.charts import accuracy_trend_svg, data_uri, specialty_breadth_svg
+from portfolio.formats import long_date
 from portfolio.metrics import ACCURACY_THRESHOLD
 from specifications.coverage import CriterionStatus
 
@@ -41,20 +42,6 @@ ROUTE_MARKERS = {
     "portfolio": "Portfolio route",
     "acc": "ACC route",
 }
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 # --- Anonymising ------------------------------------------------------------------
@@ -163,7 +150,7 @@ def _long_date(value: str | None) -> str:
     day = _date(value)
     if day is None:
         return value or ""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return long_date(day)
 
 
 def _decimal(value: Any) -> Decimal | None:

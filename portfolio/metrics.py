@@ -15,6 +15,7 @@ from functools import cached_property
 
 from django.db.models import Count, Max, Min, Q
 
+from portfolio.formats import long_date
 from portfolio.models import (
     AUDIT_MEASURES,
     AccuracyAudit,
@@ -172,8 +173,8 @@ def refresher_warning(last: datetime.date | None, today: datetime.date) -> str |
     due = add_years(last, REFRESHER_YEARS)
     if due < today:
         return (
-            f"Your last Standards Refresher was on {last:%-d %B %Y}, more than "
-            f"{REFRESHER_YEARS} years ago. It was due on {due:%-d %B %Y}."
+            f"Your last Standards Refresher was on {long_date(last)}, more than "
+            f"{REFRESHER_YEARS} years ago. It was due on {long_date(due)}."
         )
     return None
 

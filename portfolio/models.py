@@ -14,9 +14,9 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
 from portfolio.codes import display_icd10, display_opcs4
+from portfolio.formats import long_date
 from portfolio.pid import validate_no_identifiers
 
 END_BEFORE_START = "The end date must not be before the start date."
@@ -31,7 +31,7 @@ def _shown_rows(*rows: tuple[str, object]) -> list[tuple[str, str]]:
         if value is None or value == "":
             value = NOT_GIVEN
         elif isinstance(value, datetime.date):
-            value = format_date(value, "j F Y")
+            value = long_date(value)
         shown.append((label, str(value)))
     return shown
 

@@ -1,7 +1,8 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.dateformat import format as format_date
+
+from portfolio import formats
 
 register = template.Library()
 
@@ -15,7 +16,10 @@ def percent(value: Decimal | None) -> str:
 @register.filter
 def period(item) -> str:
     """An item's date, or its period: "3 March 2025 to 30 June 2025"."""
-    start = format_date(item.date, "j F Y")
-    if item.end_date:
-        return f"{start} to {format_date(item.end_date, 'j F Y')}"
-    return start
+    return formats.period(item.date, item.end_date)
+
+
+@register.filter
+def long_date(day) -> str:
+    """A date as everywhere in the app: "29 November 2026" (portfolio.formats)."""
+    return formats.long_date(day)
