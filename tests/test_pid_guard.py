@@ -17,7 +17,7 @@ from portfolio.portability import export_portfolio
 from specifications.forms import CriterionFormSet
 from specifications.models import PersonSpecification
 from tests.factories import make_audit
-from tests.portfolio.forms_data import valid_data
+from tests.portfolio.forms_data import spec_formset_data, valid_data
 
 TEXT = "Seen for 943 476 5919"  # an NHS number that passes the Modulus 11 check
 MESSAGE = (
@@ -152,18 +152,10 @@ def test_a_spec_title_is_guarded_by_the_model_in_the_import(trust_a):
 def test_a_rule_typed_in_the_spec_form_is_guarded_without_repeating_it(
     trust_a_spec,
 ):
-    criterion = trust_a_spec.criteria.first()
-    data = {
-        "criteria-TOTAL_FORMS": "1",
-        "criteria-INITIAL_FORMS": "1",
-        "criteria-0-id": str(criterion.pk),
-        "criteria-0-category": criterion.category,
-        "criteria-0-requirement": criterion.requirement,
-        "criteria-0-route": criterion.route,
-        "criteria-0-text": criterion.text,
-        "criteria-0-order": str(criterion.order),
-        "criteria-0-rule": json.dumps({"kind": "item_count", "case_type": TEXT}),
-    }
+    data = spec_formset_data(
+        trust_a_spec,
+        **{"criteria-0-rule": json.dumps({"kind": "item_count", "case_type": TEXT})},
+    )
     formset = CriterionFormSet(data, instance=trust_a_spec, prefix="criteria")
     assert not formset.is_valid()
     [error] = formset.forms[0].errors["rule"]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from specifications.forms import CriterionFormSet
 from specifications.models import Criterion
 from specifications.specs import SpecImportError, import_spec
+from tests.portfolio.forms_data import spec_formset_data
 
 SHAPE = 'A rule must be null or an object with a "kind".'
 UNKNOWN_KIND = (
@@ -81,17 +82,7 @@ def test_a_good_rule_is_clean(db):
 
 
 def test_the_spec_form_and_the_spec_import_refuse_a_bad_rule_alike(trust_a_spec):
-    criterion = trust_a_spec.criteria.first()
-    data = {
-        "criteria-TOTAL_FORMS": "1",
-        "criteria-INITIAL_FORMS": "1",
-        "criteria-0-id": str(criterion.pk),
-        "criteria-0-category": criterion.category,
-        "criteria-0-requirement": criterion.requirement,
-        "criteria-0-route": criterion.route,
-        "criteria-0-text": criterion.text,
-        "criteria-0-order": str(criterion.order),
-    }
+    data = spec_formset_data(trust_a_spec)
     spec = {
         "title": "Another spec",
         "organisation": trust_a_spec.organisation.name,
