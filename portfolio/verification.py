@@ -159,11 +159,11 @@ class LinkRefused(Exception):
             "This item no longer exists",
             "The person who asked you has deleted it, so there is nothing to verify.",
         ),
+        # The verifier's page shows the item again, as it is now.
         "changed": (
             409,
             "This item changed while you were reading it",
-            "Nothing has been recorded. Open the link again to read the item as it "
-            "is now before you answer.",
+            "Nothing has been recorded. Read the item as it is now before you answer.",
         ),
     }
 

@@ -115,6 +115,7 @@ def verify_item(request: HttpRequest, token: str) -> HttpResponse:
     item = Evidence.objects.with_details().get(pk=sent.evidence_id).details
     fingerprint = item.content_fingerprint()
     form = VerificationAnswerForm(request.POST or None, initial={"seen": fingerprint})
+    changed = False
     if form.is_valid():
         try:
             verification.answer(
@@ -124,13 +125,19 @@ def verify_item(request: HttpRequest, token: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"].strip(),
             )
         except LinkRefused as refusal:
-            return _refused(request, refusal)
-        if form.confirmed:
-            done = f"You have confirmed “{item.title}”. Thank you."
+            if refusal.reason != "changed":
+                return _refused(request, refusal)
+            # Shown again as it is now, their answer kept, to be sent again. (A
+            # page, not an error status: the server log must not keep a live link.)
+            changed = True
+            form = VerificationAnswerForm({**request.POST.dict(), "seen": fingerprint})
         else:
-            done = f"You have declined to confirm “{item.title}”. Thank you."
-        messages.success(request, done)
-        return redirect("verify:done")
+            if form.confirmed:
+                thanks = f"You have confirmed “{item.title}”. Thank you."
+            else:
+                thanks = f"You have declined to confirm “{item.title}”. Thank you."
+            messages.success(request, thanks)
+            return redirect("verify:done")
     return _private(
         render(
             request,
@@ -143,6 +150,7 @@ def verify_item(request: HttpRequest, token: str) -> HttpResponse:
                 "attachments": item.attachments.all(),
                 "token": token,
                 "form": form,
+                "changed": changed,
             },
         )
     )
