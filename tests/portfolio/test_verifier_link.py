@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import signing
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -295,3 +296,13 @@ def test_the_done_page_says_nothing_without_an_answer(client, db):
     response = client.get(reverse("verify:done"))
     assertContains(response, "There is nothing to show here.")
     assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_the_answer_needs_no_csrf_cookie(sent):
+    """The page sends no referrer, so a browser posts it with "Origin: null"; the
+    signed link, not a cookie, is what authorises the answer."""
+    browser = Client(enforce_csrf_checks=True, headers={"origin": "null"})
+    response = answer(browser, link(sent), answer="confirm")
+    assert response.status_code == 302
+    sent.refresh_from_db()
+    assert sent.state == VerificationRequest.State.CONFIRMED
