@@ -362,6 +362,19 @@ class VerificationRequestForm(PortfolioFormMixin, forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
 
+    def __init__(self, *args, owner=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if self.owner is not None and email.lower() == self.owner.email.lower():
+            raise ValidationError(
+                "Enter the email address of the person who saw this work: you "
+                "cannot verify your own evidence."
+            )
+        return email
+
 
 class VerificationAnswerForm(PortfolioFormMixin, forms.Form):
     """The verifier's answer. `seen` carries the fingerprint of the item as the page

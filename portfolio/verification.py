@@ -159,6 +159,14 @@ class LinkRefused(Exception):
             "This item no longer exists",
             "The person who asked you has deleted it, so there is nothing to verify.",
         ),
+        # While the link still works, no error status: the server's log of
+        # failed requests must not keep a live link.
+        "own": (
+            200,
+            "This link is for the person you asked",
+            "You cannot answer your own request. They will use the link in the "
+            "email they received.",
+        ),
         # The verifier's page shows the item again, as it is now.
         "changed": (
             409,

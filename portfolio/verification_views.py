@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 @coder_required
 def verification_new(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_evidence_for_user(request, pk)
-    form = VerificationRequestForm(request.POST or None)
+    form = VerificationRequestForm(request.POST or None, owner=request.user)
     if form.is_valid():
         try:
             sent = verification.ask(
@@ -118,6 +118,8 @@ def verify_item(request: HttpRequest, token: str) -> HttpResponse:
         sent = verification.read_token(token)
     except LinkRefused as refusal:
         return _refused(request, refusal)
+    if request.user.is_authenticated and request.user.pk == sent.owner_id:
+        return _refused(request, LinkRefused("own"))
     item = Evidence.objects.with_details().get(pk=sent.evidence_id).details
     fingerprint = item.content_fingerprint()
     form = VerificationAnswerForm(request.POST or None, initial={"seen": fingerprint})

@@ -251,3 +251,11 @@ def test_the_items_page_lists_every_request_and_a_declined_ones_comment(
         'Withdraw<span class="nhsuk-u-visually-hidden"> the request to Alex Rowe',
     )
     assertContains(response, "Not verified")
+
+
+def test_a_coder_cannot_ask_themselves(signed_in, audit):
+    response = signed_in.post(
+        ask_url(audit), {**VERIFIER, "email": "Alice@Example.nhs.uk"}
+    )
+    assert "you cannot verify your own evidence" in pages.errors_of(response)
+    assert mail.outbox == []

@@ -306,3 +306,14 @@ def test_the_answer_needs_no_csrf_cookie(sent):
     assert response.status_code == 302
     sent.refresh_from_db()
     assert sent.state == VerificationRequest.State.CONFIRMED
+
+
+def test_the_coder_cannot_answer_their_own_request(client, alice, sent):
+    client.force_login(alice)
+    url = link(sent)
+    assertContains(client.get(url), "This link is for the person you asked")
+    response = client.post(url, {"answer": "confirm", "seen": "0" * 64})
+    assertContains(response, "You cannot answer your own request.")
+    assert_unchanged(sent)
+    client.logout()
+    assertContains(client.get(url), "Can you confirm this item is accurate?")
