@@ -27,7 +27,7 @@ $(STAMP): requirements.lock
 
 demo: venv
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 	@echo "Serving Coderfolio at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

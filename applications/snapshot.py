@@ -9,6 +9,8 @@ import hashlib
 import json
 from decimal import Decimal
 
+from django.utils import timezone
+
 from applications.models import Application, Snapshot
 from portfolio import metrics
 from portfolio.models import Evidence
@@ -22,6 +24,19 @@ def canonical_json(data: object) -> str:
 
 def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
+
+
+def _verified_by(item: Evidence) -> dict | None:
+    """Who confirmed the item, as the pack prints it; None when no one has."""
+    confirmation = item.verified_by
+    if confirmation is None:
+        return None
+    return {
+        "name": confirmation.name,
+        "role": confirmation.role,
+        "organisation": confirmation.organisation,
+        "on": timezone.localdate(confirmation.decided_at).isoformat(),
+    }
 
 
 def build_snapshot(application: Application, today: datetime.date) -> dict:
@@ -55,6 +70,7 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
             "specialtyexperience__specialty",
             "complexcase__specialty",
             "clinicalquery__specialty",
+            "verified_by",
         )
         .prefetch_related(
             "specialties",
@@ -117,6 +133,7 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
                 "specialties": sorted(s.name for s in item.specialties.all()),
                 "verification": item.verification,
                 "verification_label": item.get_verification_display(),
+                "verified_by": _verified_by(item),
                 "details": [list(row) for row in item.display_rows()],
                 "attachments": [
                     {"name": a.name, "content_type": a.content_type, "sha256": a.sha256}

@@ -9,6 +9,8 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("specifications/", include("specifications.urls")),
+    # The verifier's pages: no account, a signed link (portfolio.verification).
+    path("verify/", include("portfolio.verify_urls")),
     path("", include("applications.urls")),
     path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("accessibility/", AccessibilityView.as_view(), name="accessibility"),

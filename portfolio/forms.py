@@ -18,7 +18,9 @@ from portfolio.models import (
     Qualification,
     Specialty,
     SpecialtyExperience,
+    VerificationRequest,
 )
+from portfolio.pid import validate_no_identifiers
 from portfolio.uploads import sniff_content_type
 from portfolio.widgets import DateInput
 
@@ -343,3 +345,77 @@ class AttachmentForm(PortfolioFormMixin, forms.ModelForm):
         self.instance.sha256 = Attachment.digest(upload.read())
         upload.seek(0)
         return upload
+
+
+class VerificationRequestForm(PortfolioFormMixin, forms.ModelForm):
+    """Whom the coder asks to verify an item."""
+
+    class Meta:
+        model = VerificationRequest
+        fields = ["name", "role", "organisation", "email"]
+        help_texts = {
+            "email": "The link to verify the item is sent here. It shows them this "
+            "item only, and works once, for 14 days."
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, owner=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if self.owner is not None and email.lower() == self.owner.email.lower():
+            raise ValidationError(
+                "Enter the email address of the person who saw this work: you "
+                "cannot verify your own evidence."
+            )
+        return email
+
+
+class VerificationAnswerForm(PortfolioFormMixin, forms.Form):
+    """The verifier's answer. `seen` carries the fingerprint of the item as the page
+    showed it, so that an answer is never recorded on content they did not see."""
+
+    CONFIRM = "confirm"
+    DECLINE = "decline"
+
+    answer = forms.ChoiceField(
+        label="Can you confirm this item is accurate?",
+        choices=[
+            (CONFIRM, "Yes, I confirm it is accurate"),
+            (DECLINE, "No, I cannot confirm it"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Comment",
+        help_text="Required if you cannot confirm it: say why. The person who asked "
+        "you will see it; do not include anything that could identify a patient.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_no_identifiers],
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].error_messages["required"] = (
+            "Select whether you can confirm the item."
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("answer") == self.DECLINE and not data.get("comment", "").strip():
+            self.add_error(
+                "comment", "Say why you cannot confirm it, so that they can correct it."
+            )
+        return data
+
+    @property
+    def confirmed(self) -> bool:
+        return self.cleaned_data["answer"] == self.CONFIRM

@@ -2,6 +2,8 @@
 
 import datetime
 import hashlib
+import json
+import secrets
 import uuid
 from decimal import Decimal
 
@@ -21,6 +23,15 @@ from portfolio.pid import validate_no_identifiers
 
 END_BEFORE_START = "The end date must not be before the start date."
 NOT_GIVEN = "Not given"
+# An item's fields that are bookkeeping, not what a verifier confirms.
+_NOT_CONTENT = {
+    "id",
+    "owner",
+    "verification",
+    "verified_by",
+    "created_at",
+    "updated_at",
+}
 
 
 def _shown_rows(*rows: tuple[str, object]) -> list[tuple[str, str]]:
@@ -69,6 +80,11 @@ class CaseType(models.Model):
         return self.name
 
 
+# Reference data by its natural key, the same on every server: how an export and a
+# verification's fingerprint name a specialty or a case type (never by database id).
+NATURAL_KEYS: dict[type[models.Model], str] = {Specialty: "code", CaseType: "slug"}
+
+
 class EvidenceQuerySet(models.QuerySet):
     def for_owner(self, user) -> "EvidenceQuerySet":
         return self.filter(owner=user)
@@ -97,10 +113,12 @@ class Evidence(models.Model):
         PRODUCTIVITY = "productivity", "Productivity"
 
     class Verification(models.TextChoices):
+        """Whether a verifier's confirmation stands on the item as it is now. Open
+        and declined requests are the coder's business alone: they show on the
+        item's page, never here (the snapshot and the pack print this)."""
+
         UNVERIFIED = "unverified", "Not verified"
-        REQUESTED = "requested", "Verification requested"
         VERIFIED = "verified", "Verified"
-        DECLINED = "declined", "Declined by verifier"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence"
@@ -112,8 +130,23 @@ class Evidence(models.Model):
     summary = models.TextField(blank=True, validators=[validate_no_identifiers])
     reflection = models.TextField(blank=True, validators=[validate_no_identifiers])
     specialties = models.ManyToManyField(Specialty, blank=True, related_name="evidence")
+    # `verification` and `verified_by` are written by refresh_verification() alone:
+    # one summary of the item's requests, read by the criterion status, the list,
+    # the matrix, the snapshot and the pack without a query of their own.
     verification = models.CharField(
-        max_length=20, choices=Verification.choices, default=Verification.UNVERIFIED
+        max_length=20,
+        choices=Verification.choices,
+        default=Verification.UNVERIFIED,
+        editable=False,
+    )
+    verified_by = models.ForeignKey(
+        "VerificationRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The confirmation that stands, the latest if several do.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -184,6 +217,54 @@ class Evidence(models.Model):
         if self.__class__ is Evidence:
             return self.details.display_rows()
         raise NotImplementedError(f"{self.__class__.__name__} has no display rows.")
+
+    def content_fingerprint(self) -> str:
+        """A digest of everything a verifier confirms: every field of the item as
+        its own kind (bookkeeping aside), its tags by natural key and its files by
+        name, type and SHA-256. Equal digests, the same content: saving an
+        unchanged form keeps a verification, any real change voids it.
+
+        Read from the database, so that a value just typed ("3") and the stored
+        one ("3.0") agree. Costs a few queries (the item, each many-to-many field,
+        the attachments)."""
+        item = Evidence.objects.with_details().get(pk=self.pk).details
+        content: dict[str, object] = {}
+        for f in item._meta.concrete_fields:
+            parent_link = f.remote_field and f.remote_field.parent_link
+            if f.name in _NOT_CONTENT or parent_link:
+                continue
+            value = getattr(item, f.name)
+            if isinstance(value, models.Model):
+                value = getattr(value, NATURAL_KEYS[type(value)])
+            elif isinstance(f, models.DecimalField) and value is not None:
+                value = f"{value:.{f.decimal_places}f}"
+            content[f.name] = value
+        for f in item._meta.many_to_many:
+            key = NATURAL_KEYS[f.related_model]
+            content[f.name] = sorted(getattr(item, f.name).values_list(key, flat=True))
+        content["attachments"] = sorted(
+            item.attachments.values_list("sha256", "name", "content_type")
+        )
+        text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def refresh_verification(self) -> None:
+        """Set `verification` and `verified_by` from the item's requests: verified
+        while a confirmation stands (the latest names the verifier). The one
+        place either field is written; costs a query and an update."""
+        latest = (
+            self.verification_requests.filter(state=VerificationRequest.State.CONFIRMED)
+            .order_by("-decided_at", "-pk")
+            .first()
+        )
+        self.verified_by = latest
+        self.verification = (
+            self.Verification.VERIFIED if latest else self.Verification.UNVERIFIED
+        )
+        # An update, not save(): the item's content and updated_at stay as they are.
+        Evidence.objects.filter(pk=self.pk).update(
+            verification=self.verification, verified_by=latest
+        )
 
 
 # The four measures of the national clinical coding audit methodology.
@@ -667,6 +748,169 @@ class Attachment(models.Model):
     @staticmethod
     def digest(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()
+
+
+def _new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class VerificationRequestQuerySet(models.QuerySet):
+    def open(self) -> "VerificationRequestQuerySet":
+        """Waiting for the verifier, and their link not yet expired."""
+        return self.filter(
+            state=VerificationRequest.State.PENDING, expires_at__gt=timezone.now()
+        )
+
+
+class VerificationRequest(models.Model):
+    """A coder's request that a named person confirm one item, answered once through
+    a signed link (portfolio.verification); its history stays with the item.
+
+    A confirmation records the fingerprint of the item as the verifier saw it
+    (Evidence.content_fingerprint); once the item's content differs, it is voided.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+        VOIDED = "voided", "No longer valid"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        # Never stored: a pending request past its expiry shows as this (`status`),
+        # so that no job has to run at midnight.
+        EXPIRED = "expired", "Expired"
+
+    class VoidReason(models.TextChoices):
+        EDITED = "edited", "you edited the item"
+        ATTACHMENT_ADDED = "attachment_added", "you attached a file"
+        ATTACHMENT_REMOVED = "attachment_removed", "you removed a file"
+        IMPORT_CHANGED = (
+            "import_changed",
+            "the imported item differs from what was verified",
+        )
+        IMPORT_UNSEALED = (
+            "import_unsealed",
+            "the imported record could not be checked on this server",
+        )
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="verification_requests",
+    )
+    # Kept when the item is deleted (evidence null): its link then says so, and
+    # the request still counts towards the coder's daily limit.
+    evidence = models.ForeignKey(
+        Evidence,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="verification_requests",
+    )
+    name = models.CharField(
+        "verifier's full name", max_length=150, validators=[validate_no_identifiers]
+    )
+    role = models.CharField(
+        "their role",
+        max_length=150,
+        help_text="For example, clinical coding manager or approved auditor.",
+        validators=[validate_no_identifiers],
+    )
+    organisation = models.CharField(
+        "their organisation", max_length=200, validators=[validate_no_identifiers]
+    )
+    email = models.EmailField("their work email address")
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.PENDING
+    )
+    # Part of the link: a new one (or none) makes every earlier link useless.
+    nonce = models.CharField(max_length=32, default=_new_nonce, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(
+        "verifier's comment", blank=True, validators=[validate_no_identifiers]
+    )
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Evidence.content_fingerprint() of the item as the verifier saw "
+        "it, when they answered.",
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(
+        max_length=20, choices=VoidReason.choices, blank=True
+    )
+
+    objects = VerificationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "created_at"], name="verification_owner_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")),
+                name="verification_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="expired"),
+                name="verification_expired_is_never_stored",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "withdrawn"])
+                | Q(decided_at__isnull=False),
+                name="verification_answer_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["confirmed", "voided"]) | ~Q(fingerprint=""),
+                name="verification_confirmation_has_a_fingerprint",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="voided")
+                | (Q(voided_at__isnull=False) & ~Q(void_reason="")),
+                name="verification_void_has_a_date_and_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.role}, {self.organisation}"
+
+    @property
+    def status(self) -> "VerificationRequest.State":
+        """The state as the coder sees it: a pending request past its expiry has
+        expired."""
+        if self.state == self.State.PENDING and self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State(self.state)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.State.PENDING
+
+    def decide(self, *, confirmed: bool, fingerprint: str, comment: str) -> None:
+        """The verifier's answer, given on the item whose content has `fingerprint`."""
+        self.state = self.State.CONFIRMED if confirmed else self.State.DECLINED
+        self.decided_at = timezone.now()
+        self.fingerprint = fingerprint
+        self.comment = comment
+        self.nonce = ""  # the link is used
+        self.save(
+            update_fields=["state", "decided_at", "fingerprint", "comment", "nonce"]
+        )
+
+    def void(self, reason: "VerificationRequest.VoidReason") -> None:
+        """A confirmation that no longer holds: the item is not what was confirmed."""
+        self.state = self.State.VOIDED
+        self.voided_at = timezone.now()
+        self.void_reason = reason
+        self.save(update_fields=["state", "voided_at", "void_reason"])
+
+    def withdraw(self) -> None:
+        """The coder takes back an open request; its link stops working."""
+        self.state = self.State.WITHDRAWN
+        self.nonce = ""
+        self.save(update_fields=["state", "nonce"])
 
 
 @receiver(post_delete, sender=Attachment)

@@ -1,6 +1,7 @@
 """Data portability: the whole portfolio as versioned JSON, out and back in.
 
-The document (format "coderfolio-portfolio", version 1)::
+The document (format "coderfolio-portfolio", version 2; version 1 files still
+import)::
 
     {"format": "coderfolio-portfolio", "version": 1,
      "exported_at": "2026-11-25T15:00:00+00:00",
@@ -10,7 +11,19 @@ The document (format "coderfolio-portfolio", version 1)::
      "evidence": [{"kind": "audit", "title": ..., "date": "2026-09-01", ...,
                    "specialties": ["100"], <the kind's own fields>,
                    "created_at": ..., "attachments": [{"name", "content_type",
-                   "sha256", "size", "data" (base64)}]}]}
+                   "sha256", "size", "data" (base64)}],
+                   "verification_requests": [{"name", "role", "organisation",
+                   "email", "state", "created_at", "expires_at", "decided_at",
+                   "comment", "fingerprint", "voided_at", "void_reason",
+                   "seal"}]}]}
+
+Version 2 added "verification_requests": every request for the item, its history.
+An item's own "verification" is exported for the reader but never imported: it
+follows from the requests. A confirmation comes back valid only if this server
+sealed it (its "seal", portfolio.verification.seal) and the imported item's content
+is what was confirmed (its "fingerprint"); otherwise it comes back voided, saying
+why. A pending request comes back pending, but the verifier's old link does not
+answer it.
 
 Fields come from each model's ``_meta``, so a field added to a kind travels without
 changes here (but a new field changes the format: bump VERSION). Specialties travel
@@ -36,36 +49,54 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 
+from portfolio import verification
 from portfolio.codes import normalise_icd10, normalise_opcs4
 from portfolio.jsonfile import JSONFileError, load_json
 from portfolio.models import (
     KIND_MODELS,
+    NATURAL_KEYS,
     Attachment,
-    CaseType,
     Employment,
     Evidence,
-    Specialty,
+    VerificationRequest,
 )
 from portfolio.pid import find_identifiers, quoted
 from portfolio.uploads import sniff_content_type
 
 FORMAT = "coderfolio-portfolio"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 TOP_KEYS = ["format", "version", "exported_at", "owner", "employment", "evidence"]
 OWNER_KEYS = ["email", "full_name"]
 ATTACHMENT_KEYS = ["name", "content_type", "sha256", "size", "data"]
+REQUEST_FIELDS = [
+    "name",
+    "role",
+    "organisation",
+    "email",
+    "state",
+    "created_at",
+    "expires_at",
+    "decided_at",
+    "comment",
+    "fingerprint",
+    "voided_at",
+    "void_reason",
+]
+REQUEST_KEYS = [*REQUEST_FIELDS, "seal"]
+_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
 # A portfolio nests five deep (file, evidence, item, attachments, attachment).
 MAX_IMPORT_DEPTH = 10
 
-# Reference data travels by its natural key, which is the same on every server.
-NATURAL_KEYS: dict[type[models.Model], str] = {Specialty: "code", CaseType: "slug"}
+# Reference data travels by its natural key (portfolio.models.NATURAL_KEYS), which
+# is the same on every server.
 # Code lists are stored normalised; anything else would break their display.
 CODE_NORMALISERS = {"icd10_codes": normalise_icd10, "opcs4_codes": normalise_opcs4}
 
 # Database bookkeeping, or written by import itself: never read from the file.
-_EVIDENCE_SKIPPED = {"id", "owner", "kind", "created_at", "updated_at"}
+_EVIDENCE_SKIPPED = {"id", "owner", "kind", "created_at", "updated_at", "verified_by"}
 _EMPLOYMENT_SKIPPED = {"id", "owner"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXAMPLE_TIME = "2026-09-01T09:30:00+00:00"
@@ -130,12 +161,13 @@ def _employment_fields() -> list[models.Field]:
     ]
 
 
-def _evidence_keys(model: type[Evidence]) -> list[str]:
+def _evidence_keys(model: type[Evidence], version: int = VERSION) -> list[str]:
     return [
         "kind",
         *[f.name for f in _evidence_fields(model)],
         "created_at",
         "attachments",
+        *(["verification_requests"] if version >= 2 else []),
     ]
 
 
@@ -150,6 +182,7 @@ def export_portfolio(owner) -> dict:
         .prefetch_related(
             "specialties",
             "attachments",
+            "verification_requests",
             # Each kind's specialty and case types: one query per relation.
             *[
                 f"{model._meta.model_name}__{f.name}"
@@ -183,6 +216,22 @@ def _dump_item(item: Evidence) -> dict:
         data[f.name] = _dump_value(f, details)
     data["created_at"] = item.created_at.isoformat()
     data["attachments"] = [_dump_attachment(a) for a in item.attachments.all()]
+    data["verification_requests"] = [
+        _dump_request(r)
+        for r in sorted(item.verification_requests.all(), key=lambda r: r.pk)
+    ]
+    return data
+
+
+def _dump_request(request: VerificationRequest) -> dict:
+    fields = VerificationRequest._meta
+    data = {key: _dump_value(fields.get_field(key), request) for key in REQUEST_FIELDS}
+    # Only a confirmation needs proof that this server recorded it.
+    data["seal"] = (
+        verification.seal(request)
+        if request.state == VerificationRequest.State.CONFIRMED
+        else None
+    )
     return data
 
 
@@ -255,6 +304,7 @@ class _PreparedItem:
     many_to_many: dict[str, list[models.Model]]
     created_at: datetime.datetime
     attachments: list[tuple[Attachment, bytes]] = field(default_factory=list)
+    requests: list[tuple[VerificationRequest, object]] = field(default_factory=list)
 
 
 @dataclass
@@ -345,7 +395,7 @@ def _parse_value(
             raise _Invalid(f"{where}, {key}: expected text.")
         # Checked here, not by the model, whose message would repeat the value.
         allowed = [value for value, _ in f.flatchoices]
-        if allowed and raw not in allowed:
+        if allowed and raw not in allowed and not (f.blank and raw == ""):
             raise _Invalid(
                 f"{where}, {key}: {quoted(raw)} is not one of {', '.join(allowed)}."
             )
@@ -379,7 +429,7 @@ def _check_keys(where: str, raw: object, expected: list[str]) -> dict:
     extra = [k for k in raw if k not in expected]
     if extra:
         names = ", ".join(quoted(k) for k in extra)
-        raise _Invalid(f"{where}: unexpected {names} (not in format version 1).")
+        raise _Invalid(f"{where}: unexpected {names} (not in this format version).")
     return raw
 
 
@@ -403,10 +453,11 @@ def _check_header(data: object) -> dict:
         raise PortfolioImportError(
             'This file has no valid "version" of the Coderfolio portfolio format.'
         )
-    if version != VERSION:
+    if version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise PortfolioImportError(
             f"This file is version {version} of the Coderfolio portfolio format; "
-            f"this server reads version {VERSION}."
+            f"this server reads versions {readable}."
         )
     try:
         _check_keys("The file", data, TOP_KEYS)
@@ -430,7 +481,9 @@ def _prepare_employment(raw: object, where: str, owner, references: dict) -> Emp
     return post
 
 
-def _prepare_item(raw: object, where: str, owner, references: dict) -> _PreparedItem:
+def _prepare_item(
+    raw: object, where: str, owner, references: dict, version: int = VERSION
+) -> _PreparedItem:
     if not isinstance(raw, dict):
         raise _Invalid(f"{where}: expected an object.")
     if "kind" not in raw:
@@ -439,7 +492,7 @@ def _prepare_item(raw: object, where: str, owner, references: dict) -> _Prepared
     if not isinstance(kind, str) or kind not in KIND_MODELS:
         raise _Invalid(f"{where}: unknown kind {quoted(kind)}.")
     model = KIND_MODELS[kind]
-    _check_keys(where, raw, _evidence_keys(model))
+    _check_keys(where, raw, _evidence_keys(model, version))
     item = model(owner=owner, kind=kind)
     many_to_many = {}
     for f in _evidence_fields(model):
@@ -448,8 +501,7 @@ def _prepare_item(raw: object, where: str, owner, references: dict) -> _Prepared
             many_to_many[f.name] = value
         else:
             setattr(item, f.name, value)
-    # Only a verifier, through this server, can mark an item verified: a file
-    # (which anyone can edit) cannot carry that trust across.
+    # The item's verification follows from its requests, once they are saved.
     item.verification = Evidence.Verification.UNVERIFIED
     created_at = _parse_datetime(where, "created_at", raw["created_at"])
     prepared = _PreparedItem(item, many_to_many, created_at)
@@ -459,8 +511,35 @@ def _prepare_item(raw: object, where: str, owner, references: dict) -> _Prepared
         prepared.attachments.append(
             _prepare_attachment(attachment, f"{where}, attachment {number}")
         )
+    raw_requests = raw.get("verification_requests", [])
+    if not isinstance(raw_requests, list):
+        raise _Invalid(f"{where}, verification_requests: expected a list.")
+    for number, request in enumerate(raw_requests, start=1):
+        prepared.requests.append(
+            _prepare_request(request, f"{where}, verification request {number}", owner)
+        )
     _full_clean(item, where)
     return prepared
+
+
+def _prepare_request(
+    raw: object, where: str, owner
+) -> tuple[VerificationRequest, object]:
+    """A request as the file has it, with the seal it carries."""
+    _check_keys(where, raw, REQUEST_KEYS)
+    request = VerificationRequest(owner=owner)
+    for key in REQUEST_FIELDS:
+        f = VerificationRequest._meta.get_field(key)
+        setattr(request, key, _parse_value(f, raw[key], where, {}))
+    if request.state == VerificationRequest.State.EXPIRED:
+        # Expiry is worked out from expires_at; the state stays "pending".
+        raise _Invalid(f'{where}, state: use "pending" with its expires_at.')
+    if request.fingerprint and not _FINGERPRINT.fullmatch(request.fingerprint):
+        raise _Invalid(f"{where}, fingerprint: expected 64 hexadecimal digits.")
+    if raw["seal"] is not None and not isinstance(raw["seal"], str):
+        raise _Invalid(f"{where}, seal: expected text or null.")
+    _full_clean(request, where, exclude=["owner", "evidence"])
+    return request, raw["seal"]
 
 
 def _prepare_attachment(raw: object, where: str) -> tuple[Attachment, bytes]:
@@ -528,7 +607,9 @@ def _plan(data: object, owner) -> _Plan:
     for index, raw in enumerate(data["evidence"], start=1):
         try:
             plan.evidence.append(
-                _prepare_item(raw, _item_label(index, raw), owner, references)
+                _prepare_item(
+                    raw, _item_label(index, raw), owner, references, data["version"]
+                )
             )
         except _Invalid as error:
             plan.problems.extend(error.problems)
@@ -586,3 +667,18 @@ def _save_item(prepared: _PreparedItem, written: list[str]) -> None:
         attachment.file.save("attachment", ContentFile(content), save=False)
         written.append(attachment.file.name)
         attachment.save()
+    _save_requests(item, prepared.requests)
+
+
+def _save_requests(
+    item: Evidence, requests: list[tuple[VerificationRequest, object]]
+) -> None:
+    """The item's requests, then its verification: a confirmation stands only if
+    this server sealed it and the item is still what was confirmed."""
+    for request, seal in requests:
+        request.evidence = item
+        request.save()  # a new nonce: no old link answers it
+        confirmed = request.state == VerificationRequest.State.CONFIRMED
+        if confirmed and not verification.seal_holds(request, seal):
+            request.void(VerificationRequest.VoidReason.IMPORT_UNSEALED)
+    verification.void_if_changed(item, VerificationRequest.VoidReason.IMPORT_CHANGED)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio import portability_views, views
+from portfolio import portability_views, verification_views, views
 
 app_name = "portfolio"
 
@@ -20,6 +20,16 @@ urlpatterns = [
         "attachments/<int:pk>/delete/",
         views.attachment_delete,
         name="attachment_delete",
+    ),
+    path(
+        "evidence/<int:pk>/verify/",
+        verification_views.verification_new,
+        name="verification_new",
+    ),
+    path(
+        "verification-requests/<int:pk>/withdraw/",
+        verification_views.verification_withdraw,
+        name="verification_withdraw",
     ),
     path("export/", portability_views.export_download, name="export"),
     path("import/", portability_views.import_upload, name="import"),

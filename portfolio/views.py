@@ -13,9 +13,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from accounts.decorators import coder_required
-from portfolio import charts, metrics
+from portfolio import charts, metrics, verification
 from portfolio.forms import KIND_FORMS, AttachmentForm, EmploymentForm
-from portfolio.models import Attachment, Employment, Evidence, Specialty
+from portfolio.models import (
+    Attachment,
+    Employment,
+    Evidence,
+    Specialty,
+    VerificationRequest,
+)
 from portfolio.widgets import DateInput
 
 PAGE_SIZE = 20
@@ -164,7 +170,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
         items = items.filter(date__lte=data["date_to"])
     if data.get("sort") == "oldest":
         items = items.order_by("date", "id")
-    fields = ("pk", "kind", "title", "date", "end_date")
+    fields = ("pk", "kind", "title", "date", "end_date", "verification")
     page = Paginator(items.values(*fields), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -236,14 +242,28 @@ def evidence_create(request: HttpRequest, kind: str) -> HttpResponse:
 @coder_required
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_evidence_for_user(request, pk)
+    # Every request for the item, newest first: its history, for the coder only.
+    requests = list(item.verification_requests.all())
     return render(
         request,
         "portfolio/evidence_detail.html",
         {
             "item": item,
             "attachments": item.attachments.all(),
+            "verified_by": next(
+                (r for r in requests if r.pk == item.verified_by_id), None
+            ),
+            "requests": requests,
+            "open_requests": sum(r.is_open for r in requests),
         },
     )
+
+
+def _tell_if_voided(
+    request: HttpRequest, item: Evidence, voided: list[VerificationRequest]
+) -> None:
+    if voided:
+        messages.warning(request, verification.void_message(item, voided))
 
 
 @coder_required
@@ -253,7 +273,11 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         with transaction.atomic():  # the item, its own row and its tags
             item = form.save()
+            voided = verification.void_if_changed(
+                item, VerificationRequest.VoidReason.EDITED
+            )
         messages.success(request, "Your changes have been saved.")
+        _tell_if_voided(request, item, voided)
         for warning in form.warnings:
             messages.warning(request, warning)
         return redirect(item)
@@ -279,8 +303,13 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_evidence_for_user(request, pk)
     form = AttachmentForm(request.POST or None, request.FILES or None, evidence=item)
     if form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            voided = verification.void_if_changed(
+                item, VerificationRequest.VoidReason.ATTACHMENT_ADDED
+            )
         messages.success(request, "The file has been attached.")
+        _tell_if_voided(request, item, voided)
         return redirect(item)
     return render(
         request, "portfolio/attachment_form.html", {"form": form, "item": item}
@@ -314,8 +343,13 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_attachment_for_user(request, pk)
     item = attachment.evidence
     if request.method == "POST":
-        attachment.delete()
+        with transaction.atomic():
+            attachment.delete()
+            voided = verification.void_if_changed(
+                item, VerificationRequest.VoidReason.ATTACHMENT_REMOVED
+            )
         messages.success(request, f"“{attachment.name}” has been removed.")
+        _tell_if_voided(request, item, voided)
         return redirect(item)
     return render(
         request,

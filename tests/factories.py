@@ -152,3 +152,37 @@ def specialties(*codes: str) -> list:
     from portfolio.models import Specialty
 
     return list(Specialty.objects.filter(code__in=codes))
+
+
+def make_verification_request(item, **overrides):
+    """A request, waiting for its verifier, that `item`'s owner sent just now."""
+    from django.utils import timezone
+
+    from portfolio.models import VerificationRequest
+    from portfolio.verification import VALID_FOR
+
+    overrides.setdefault("name", "Dana Auditor")
+    overrides.setdefault("role", "Approved clinical coding auditor")
+    overrides.setdefault("organisation", "Trust A NHS Foundation Trust")
+    overrides.setdefault("email", "dana.auditor@trust-a.nhs.uk")
+    created = overrides.setdefault("created_at", timezone.now())
+    overrides.setdefault("expires_at", created + VALID_FOR)
+    return VerificationRequest.objects.create(
+        owner=item.owner, evidence=item, **overrides
+    )
+
+
+def verify(item, **overrides):
+    """`item` confirmed by a verifier, through their link, as it is now."""
+    from portfolio import verification
+
+    comment = overrides.pop("comment", "")
+    request = make_verification_request(item, **overrides)
+    verification.answer(
+        verification.make_token(request),
+        confirmed=True,
+        seen=item.content_fingerprint(),
+        comment=comment,
+    )
+    request.refresh_from_db()
+    return request

@@ -5,16 +5,18 @@ One row per view. A new view with an id or a slug in its URL needs a row here:
 `test_every_view_with_an_id_or_slug_has_a_row` fails until it has one.
 """
 
+import datetime
 from typing import NamedTuple
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, reverse
+from django.utils import timezone
 
 from applications import urls as application_urls
 from applications.models import Application, SubmissionPack
 from portfolio import urls as portfolio_urls
-from portfolio.models import Attachment
+from portfolio.models import Attachment, VerificationRequest
 from specifications import urls as specification_urls
 from specifications.models import EvidenceLink
 from tests.factories import PDF_BYTES, make_employment, make_evidence, make_vacancy
@@ -47,10 +49,13 @@ ROWS = [
     Row("portfolio:evidence_edit", "evidence", CODERS_OWN, "post"),
     Row("portfolio:evidence_delete", "evidence", CODERS_OWN, "post"),
     Row("portfolio:attachment_add", "evidence", CODERS_OWN),
+    Row("portfolio:verification_new", "evidence", CODERS_OWN, "post"),
     Row("specs:map_evidence", "evidence", CODERS_OWN),
     # portfolio.views.get_attachment_for_user
     Row("portfolio:attachment_download", "attachment", CODERS_OWN),
     Row("portfolio:attachment_delete", "attachment", CODERS_OWN, "post"),
+    # portfolio.verification_views.get_verification_request_for_user
+    Row("portfolio:verification_withdraw", "verification", CODERS_OWN, "post"),
     # portfolio.views.get_employment_for_user
     Row("portfolio:employment_edit", "employment", CODERS_OWN, "post"),
     Row("portfolio:employment_delete", "employment", CODERS_OWN, "post"),
@@ -98,6 +103,15 @@ def things(alice, trust_a, trust_a_spec):
     link = EvidenceLink.objects.create(
         evidence=evidence, criterion=criterion, rationale="It shows this."
     )
+    verification = VerificationRequest.objects.create(
+        owner=alice,
+        evidence=evidence,
+        name="Dana Auditor",
+        role="Approved auditor",
+        organisation="Trust A NHS Foundation Trust",
+        email="dana@trust-a.nhs.uk",
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+    )
     pack = SubmissionPack.objects.create(
         application=application,
         variant=SubmissionPack.Variant.FULL,
@@ -114,6 +128,7 @@ def things(alice, trust_a, trust_a_spec):
         "vacancy": vacancy.pk,
         "application": application.pk,
         "pack": pack.pk,
+        "verification": verification.pk,
     }
 
 

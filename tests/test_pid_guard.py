@@ -30,6 +30,9 @@ NOT_FREE_TEXT = {
     "portfolio.Specialty": {"code", "name"},  # reference data, loaded by migrations
     "portfolio.CaseType": {"slug", "name"},
     "portfolio.Attachment": {"content_type", "sha256"},
+    # The verifier's address (the guard refuses any email address), the link's
+    # random nonce and the item's digest.
+    "portfolio.VerificationRequest": {"email", "nonce", "fingerprint"},
     "specifications.PersonSpecification": {"slug"},
     "applications.Application": {"candidate_number"},
     "applications.Snapshot": {"content", "sha256"},  # built from guarded fields
@@ -57,6 +60,7 @@ def test_the_list_of_free_text_fields_is_the_expected_one():
         ("portfolio.ClinicalQuery", "resolution"),
         ("portfolio.Employment", "employer"),
         ("portfolio.Attachment", "name"),
+        ("portfolio.VerificationRequest", "comment"),
         ("specifications.Criterion", "text"),
         ("specifications.EvidenceLink", "rationale"),
         ("applications.Statement", "text"),

@@ -1,15 +1,23 @@
 import datetime
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from accounts.models import Organisation, User
 from applications.management.commands.seed_demo import DEMO_PASSWORD
 from applications.models import Application, Vacancy
 from portfolio import metrics
 from portfolio.codes import normalise_icd10, normalise_opcs4
-from portfolio.models import ComplexCase, Contribution, Evidence, Qualification
+from portfolio.models import (
+    ComplexCase,
+    Contribution,
+    Evidence,
+    Qualification,
+    VerificationRequest,
+)
 from portfolio.pid import validate_no_identifiers
 from specifications.models import EvidenceLink
 
@@ -106,3 +114,32 @@ def test_the_demo_has_an_open_vacancy_and_a_submitted_application_with_packs(
         ("anonymised", "done"),
     }
     assert all(p.pages >= 5 and p.file.read(5) == b"%PDF-" for p in packs)
+
+
+def test_the_demo_has_a_verified_item_a_declined_request_and_a_link_waiting(
+    client, db, capsys
+):
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)  # rebuilt, not doubled
+    coder = User.objects.get(email="coder@demo.coderfolio.test")
+    requests = VerificationRequest.objects.filter(owner=coder)
+    assert sorted(requests.values_list("state", flat=True)) == [
+        "confirmed",
+        "declined",
+        "pending",
+    ]
+    verified = Evidence.objects.get(owner=coder, verification="verified")
+    assert verified.verified_by.name == "Morgan Ellis"
+    assert verified.verified_by.fingerprint == verified.content_fingerprint()
+    # It is the audit behind the accuracy criterion, so the submitted pack says so.
+    assert EvidenceLink.objects.filter(evidence=verified).exists()
+    assert "Morgan Ellis" in Application.objects.get(applicant=coder).snapshot.content
+    assert requests.get(state="declined").comment.startswith("The new starter")
+
+    out = capsys.readouterr().out
+    links = re.findall(r"http://127\.0\.0\.1:8000(/verify/\S+/)", out)
+    assert len(links) == 2  # printed by each run; the second run's link works
+    response = client.get(links[-1])
+    assertContains(response, "National Clinical Coding Qualification")
+    assertContains(response, "Casey Morgan asks you, Alex Rowe")
+    assert client.get(links[0]).status_code == 410  # its request was rebuilt

@@ -5,6 +5,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from portfolio.models import (
     AccuracyAudit,
@@ -19,7 +20,9 @@ from portfolio.models import (
     Qualification,
     Specialty,
     SpecialtyExperience,
+    VerificationRequest,
 )
+from portfolio.verification import VALID_FOR
 from specifications.models import EvidenceLink, PersonSpecification
 
 # (treatment function code, setting) for the specialty experience items.
@@ -296,7 +299,6 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
             summary="Errors classified by the national "
             "methodology; most were secondary diagnosis omissions.",
             reflection="Reviewed the errors with my team leader and updated my notes.",
-            verification="verified" if i % 2 else "unverified",
             **_audit_counts(rng, accuracy, episodes),
         )
         audit.specialties.set(
@@ -444,7 +446,6 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
         qualification_type="acc",
         awarding_body="IHRIM",
         date=start + datetime.timedelta(days=150),
-        verification="verified",
         summary="Passed both papers; Accredited Clinical Coder.",
     )
 
@@ -494,6 +495,7 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
             timeliness_percent=Decimal("92.0") + i,
         )
     build_demo_links(owner)
+    build_demo_verifications(owner)
     return Evidence.objects.filter(owner=owner).count()
 
 
@@ -549,3 +551,62 @@ def build_demo_links(owner) -> None:
                 criterion=criteria[text],
                 defaults={"rationale": rationale},
             )
+
+
+def build_demo_verifications(owner) -> VerificationRequest:
+    """One verified item (the latest DSPT audit, mapped to the accuracy criterion),
+    one declined request and one still waiting, which is returned for its link.
+    Recorded as verifiers would leave them, through the models' own lifecycle."""
+    # Requests outlive deleted items; the rebuilt portfolio starts without any.
+    VerificationRequest.objects.filter(owner=owner).delete()
+    items = Evidence.objects.filter(owner=owner).order_by("-date")
+    now = timezone.now()
+
+    def ask(title: str, days_ago: int, **verifier: str) -> VerificationRequest:
+        sent = now - datetime.timedelta(days=days_ago)
+        return VerificationRequest.objects.create(
+            owner=owner,
+            evidence=items.filter(title__startswith=title).first(),
+            created_at=sent,
+            expires_at=sent + VALID_FOR,
+            **verifier,
+        )
+
+    audit = ask(
+        "DSPT coding audit",
+        6,
+        name="Morgan Ellis",
+        role="Approved clinical coding auditor",
+        organisation="Dorset Clinical Coding Audit Service",
+        email="morgan.ellis@audit.demo.coderfolio.test",
+    )
+    audit.decide(
+        confirmed=True,
+        fingerprint=audit.evidence.content_fingerprint(),
+        comment="I carried out this audit; the figures are those of my report.",
+    )
+    audit.evidence.refresh_verification()
+
+    declined = ask(
+        "Buddy for a new starter",
+        4,
+        name="Sam Patel",
+        role="Clinical Coding Team Leader",
+        organisation="University Hospitals Dorset NHS Foundation Trust",
+        email="sam.patel@demo.coderfolio.test",
+    )
+    declined.decide(
+        confirmed=False,
+        fingerprint=declined.evidence.content_fingerprint(),
+        comment="The new starter was signed off after eight months, not six: "
+        "please correct the outcome and ask me again.",
+    )
+
+    return ask(
+        "National Clinical Coding Qualification",
+        1,
+        name="Alex Rowe",
+        role="Clinical Coding Manager",
+        organisation="University Hospitals Dorset NHS Foundation Trust",
+        email="alex.rowe@demo.coderfolio.test",
+    )

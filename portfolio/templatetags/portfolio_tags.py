@@ -1,6 +1,8 @@
+import datetime
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 
 from portfolio import formats
 
@@ -21,5 +23,13 @@ def period(item) -> str:
 
 @register.filter
 def long_date(day) -> str:
-    """A date as everywhere in the app: "29 November 2026" (portfolio.formats)."""
+    """A date as everywhere in the app: "29 November 2026" (portfolio.formats).
+    A moment is shown as its local day; a snapshot's "2026-11-29" as that day."""
+    if isinstance(day, datetime.datetime):
+        day = timezone.localdate(day)
+    elif isinstance(day, str):
+        try:
+            day = datetime.date.fromisoformat(day)
+        except ValueError:
+            return day
     return formats.long_date(day)

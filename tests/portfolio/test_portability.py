@@ -186,7 +186,7 @@ def test_export_describes_every_kind_with_its_own_fields(rich_portfolio):
     document = export_portfolio(rich_portfolio)
 
     assert document["format"] == "coderfolio-portfolio"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert datetime.datetime.fromisoformat(document["exported_at"]).tzinfo
     assert document["owner"] == {
         "email": "alice@example.nhs.uk",
@@ -206,7 +206,7 @@ def test_export_describes_every_kind_with_its_own_fields(rich_portfolio):
         "verification",
         "specialties",
     ]
-    assert list(audit)[-2:] == ["created_at", "attachments"]
+    assert list(audit)[-3:] == ["created_at", "attachments", "verification_requests"]
     assert audit["date"] == "2026-06-30"
     assert audit["end_date"] is None
     assert audit["specialties"] == ["100", "300"]  # codes, sorted
@@ -239,7 +239,14 @@ def test_export_describes_every_kind_with_its_own_fields(rich_portfolio):
     assert items["Accredited Clinical Coder"]["expires_on"] == "2031-07-01"
 
     for item in document["evidence"]:
-        assert not {"id", "pk", "owner", "evidence_ptr", "updated_at"} & set(item)
+        assert not {
+            "id",
+            "pk",
+            "owner",
+            "evidence_ptr",
+            "updated_at",
+            "verified_by",
+        } & set(item)
 
     assert document["employment"][0] == {
         "employer": "Trust B NHS Trust",
@@ -269,8 +276,11 @@ def test_export_orders_items_by_date_then_creation_then_title(rich_portfolio):
     ]
 
 
-def test_an_import_does_not_carry_verification_across(rich_portfolio, bob):
-    """Anyone can edit a file: only a verifier, on this server, can verify an item."""
+def test_an_import_does_not_take_an_items_verification_from_the_file(
+    rich_portfolio, bob
+):
+    """Anyone can edit a file: an item is verified by a confirmed request alone (see
+    tests/portfolio/test_verification_portability.py), never by its own field."""
     exported = export_portfolio(rich_portfolio)
     assert "verified" in {item["verification"] for item in exported["evidence"]}
     import_portfolio(loads(dumps(exported)), bob)
@@ -282,7 +292,7 @@ def test_dumps_keeps_text_readable_and_loads_reads_it_back(rich_portfolio):
     document = export_portfolio(rich_portfolio)
     text = dumps(document)
     assert "café session, naïvely named" in text  # not \u escapes
-    assert text.startswith('{\n  "format": "coderfolio-portfolio",\n  "version": 1,')
+    assert text.startswith('{\n  "format": "coderfolio-portfolio",\n  "version": 2,')
     assert loads(text) == document
 
 
@@ -377,6 +387,7 @@ def audit_item(**overrides) -> dict:
         "secondary_procedures_audited": 0,
         "created_at": "2026-10-02T09:30:00+00:00",
         "attachments": [],
+        "verification_requests": [],
     }
     item.update(overrides)
     return item
@@ -404,11 +415,30 @@ def test_the_document_itself_imports(document, bob):
 
 
 def test_another_version_is_refused(document, bob, media_root):
-    document["version"] = 2
+    document["version"] = 3
     message = assert_refused(document, bob, media_root)
     assert message == (
-        "This file is version 2 of the Coderfolio portfolio format; "
-        "this server reads version 1."
+        "This file is version 3 of the Coderfolio portfolio format; "
+        "this server reads versions 1 and 2."
+    )
+
+
+def test_a_version_1_file_still_imports(document, bob):
+    """Version 1 had no verification requests; its files import as they did."""
+    document["version"] = 1
+    for item in document["evidence"]:
+        del item["verification_requests"]
+    assert import_portfolio(document, bob) == ImportSummary(
+        evidence=2, employment=1, attachments=1
+    )
+
+
+def test_a_version_1_file_with_verification_requests_is_refused(
+    document, bob, media_root
+):
+    document["version"] = 1
+    assert_refused(
+        document, bob, media_root, '"verification_requests" (not in this format'
     )
 
 
@@ -756,10 +786,10 @@ def test_import_command_imports_and_prints_a_summary(rich_portfolio, bob, tmp_pa
 
 
 def test_import_command_refuses_a_bad_file_and_writes_nothing(document, bob, tmp_path):
-    document["version"] = 2
+    document["version"] = 3
     path = tmp_path / "future.json"
     path.write_text(dumps(document), encoding="utf-8")
-    with pytest.raises(CommandError, match="this server reads version 1"):
+    with pytest.raises(CommandError, match="this server reads versions 1 and 2"):
         call_command("import_portfolio", str(path), owner=bob.email)
     assert not Evidence.objects.for_owner(bob).exists()
 
@@ -894,7 +924,7 @@ def test_importing_a_bad_file_shows_why_and_imports_nothing(
     ("content", "message"),
     [
         ("{not json", "The file is not valid JSON"),
-        ('{"format": "coderfolio-portfolio", "version": 2}', "this server reads"),
+        ('{"format": "coderfolio-portfolio", "version": 3}', "this server reads"),
     ],
 )
 def test_importing_a_file_that_is_not_a_portfolio_shows_why(

@@ -11,6 +11,8 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from applications.management.demo import build_demo_portfolio
 from applications.models import Application, Statement, SubmissionPack, Vacancy
+from portfolio.models import VerificationRequest
+from portfolio.verification import verifier_path
 from specifications.models import EvidenceLink, PersonSpecification
 
 DEMO_PASSWORD = "coderfolio-demo"  # noqa: S105 - a published demo password
@@ -56,6 +58,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even with DEBUG off. Demo accounts have a published password.",
         )
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="Where the demo is served, for the verifier's link it prints.",
+        )
 
     def handle(self, *args, force: bool = False, **options) -> None:
         if not settings.DEBUG and not force:
@@ -67,6 +74,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             coder = self.seed_people()
         self.seed_application(coder)
+        self.print_verifier_link(coder, options["base_url"])
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at /account/sign-in/ as:")
         )
@@ -138,4 +146,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Application {application.candidate_number} to {vacancy} submitted; "
             f"{built} packs built."
+        )
+
+    def print_verifier_link(self, coder: User, base_url: str) -> None:
+        """Print the link of the demo request still waiting for its verifier (made
+        with the portfolio, by build_demo_verifications)."""
+        pending = VerificationRequest.objects.open().filter(owner=coder).first()
+        if pending is None:
+            return
+        self.stdout.write(
+            "A verifier's link, waiting for an answer (open it signed out):\n"
+            f"  {base_url.rstrip('/')}{verifier_path(pending)}"
         )
