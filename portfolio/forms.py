@@ -2,7 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 
+from portfolio import uploads
 from portfolio.codes import ICD10CodesField, OPCS4CodesField, unknown_icd10
 from portfolio.models import (
     AccuracyAudit,
@@ -19,7 +21,6 @@ from portfolio.models import (
     Specialty,
     SpecialtyExperience,
 )
-from portfolio.uploads import sniff_content_type
 from portfolio.widgets import DateInput
 
 
@@ -331,15 +332,16 @@ class AttachmentForm(PortfolioFormMixin, forms.ModelForm):
                 f"The file is {upload.size / 1024 / 1024:.1f} MB: it must be 10 MB "
                 "or smaller."
             )
-        content_type = sniff_content_type(upload)
-        if content_type is None:
-            raise ValidationError(
-                "The file must be a PDF, PNG or JPEG. This file's content is none "
-                "of these, whatever its name says."
-            )
-        self.instance.content_type = content_type
-        self.instance.size = upload.size
+        problem = uploads.name_problem(upload.name)
+        if problem:
+            raise ValidationError(problem)
         upload.seek(0)
-        self.instance.sha256 = Attachment.digest(upload.read())
-        upload.seek(0)
-        return upload
+        try:
+            checked = uploads.check_file(upload.read())
+        except uploads.FileRefused as refusal:
+            raise ValidationError(str(refusal)) from None
+        # What is stored is what was checked: an image encoded again, pixels only.
+        self.instance.content_type = checked.content_type
+        self.instance.size = len(checked.data)
+        self.instance.sha256 = Attachment.digest(checked.data)
+        return ContentFile(checked.data, name=upload.name)

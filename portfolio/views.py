@@ -16,6 +16,7 @@ from accounts.decorators import coder_required
 from portfolio import charts, metrics
 from portfolio.forms import KIND_FORMS, AttachmentForm, EmploymentForm
 from portfolio.models import Attachment, Employment, Evidence, Specialty
+from portfolio.uploads import file_response
 from portfolio.widgets import DateInput
 
 PAGE_SIZE = 20
@@ -299,14 +300,11 @@ def get_attachment_for_user(request: HttpRequest, pk: int) -> Attachment:
 @coder_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_attachment_for_user(request, pk)
-    response = FileResponse(
+    return file_response(
         attachment.file.open("rb"),
-        as_attachment=True,
         filename=f"{attachment.name}.{attachment.extension}",
         content_type=attachment.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @coder_required

@@ -132,7 +132,18 @@ def make_vacancy(organisation: Organisation, specification=None, **overrides):
 
 
 # The smallest file each upload check accepts as what it claims to be.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def pdf_bytes(width: int = 595, height: int = 842) -> bytes:
+    """A plain one-page PDF, as attachments must be (pypdf reads it)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=width, height=height)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def png_bytes(colour: str = "blue") -> bytes:
