@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import connections
 
 from portfolio import uploads
 from portfolio.codes import ICD10CodesField, OPCS4CodesField, unknown_icd10
@@ -39,6 +40,30 @@ class PortfolioFormMixin:
             if isinstance(field, forms.FileField):
                 verb = "Choose"
             field.error_messages["required"] = f"{verb} the {label}."
+
+
+class ModelChoicesField(forms.ModelMultipleChoiceField):
+    """Several choices by id, where an id beyond the database's integers is an
+    invalid choice. Django would pass it to the query, which fails (an
+    OverflowError on SQLite): a server error for a made-up post."""
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        low, high = connections[self.queryset.db].ops.integer_field_range(
+            model._meta.pk.get_internal_type()
+        )
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number at all: Django's own check says so
+            if not low <= number <= high:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
 
 
 DATE_HINT = "For example, 27 3 2026"
@@ -116,6 +141,7 @@ class AccuracyAuditForm(EvidenceForm):
                 for part in ["correct", "audited"]
             },
         }
+        field_classes = {"specialties": ModelChoicesField}
         help_texts = {
             "specialties": "Hold Ctrl (or Cmd) to choose more than one.",
             "episodes_audited": "The number of finished consultant episodes (FCEs).",
@@ -173,6 +199,7 @@ class ComplexCaseForm(EvidenceForm):
             "standards_applied": "For example, DCS.IX.2, PSCM1.",
         }
         widgets = {"case_types": forms.CheckboxSelectMultiple}
+        field_classes = {"case_types": ModelChoicesField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
