@@ -185,7 +185,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if envbool("DJANGO_BEHIND_PROXY", False):
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto, and take the client's
+# address from the last X-Forwarded-For entry (accounts.security.client_ip).
+BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -203,14 +206,25 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Every record is one JSON line on standard error (config.jsonlog), so a log store
+# can search by field. The "security" logger (accounts.security.log_event) records
+# failed sign-ins, lockouts, denied access, identity reveals and pack downloads,
+# whatever DJANGO_LOG_LEVEL says.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.jsonlog.JSONFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": envstr("DJANGO_LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every page they lay out at INFO.
     "loggers": {
-        name: {"level": "WARNING"}
-        for name in ["weasyprint", "weasyprint.progress", "fontTools"]
+        "security": {"level": "INFO"},
+        # WeasyPrint and fontTools narrate every page they lay out at INFO; axes
+        # repeats each sign-in (the security log has what matters); pypdf warns
+        # about every flaw of a damaged upload, which is then refused anyway.
+        **{
+            name: {"level": "WARNING"}
+            for name in ["weasyprint", "weasyprint.progress", "fontTools", "axes"]
+        },
+        "pypdf": {"level": "ERROR"},
     },
 }
