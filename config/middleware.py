@@ -1,5 +1,7 @@
-"""Small middleware of the project's own: response headers and the 405 page."""
+"""Small middleware of the project's own: session renewal, response headers and
+the 405 page."""
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -8,6 +10,33 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 Handler = Callable[[HttpRequest], HttpResponse]
+
+RENEWED = "_renewed_at"
+RENEW_AFTER_SECONDS = 60
+
+
+class SessionRenewalMiddleware:
+    """A session ends SESSION_COOKIE_AGE (30 minutes) after it was last saved, so
+    each request of a signed-in user renews it. Not by SESSION_SAVE_EVERY_REQUEST:
+    that makes every page a database write (on SQLite, one writer at a time); a
+    session is saved again once a minute at most, so it ends 29 to 30 minutes
+    after the last request."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        renewed = session.get(RENEWED)
+        if renewed is not None and time.time() - renewed >= RENEW_AFTER_SECONDS:
+            session[RENEWED] = int(time.time())
+        return self.get_response(request)
+
+
+def session_started(sender, request: HttpRequest, **kwargs) -> None:
+    """Receiver of user_logged_in: the session's clock starts with the sign-in,
+    which saves the session anyway."""
+    request.session[RENEWED] = int(time.time())
 
 
 class SecurityHeadersMiddleware:

@@ -5,6 +5,7 @@ With DJANGO_DEBUG unset the defaults are those of production (HTTPS only, secure
 cookies, HSTS); development and the demo set DJANGO_DEBUG=true.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "django_tasks_db",
+    "axes",
     "accounts",
     "portfolio",
     "specifications",
@@ -55,11 +57,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "config.middleware.MethodNotAllowedPageMiddleware",
+    # Last, as axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +117,36 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     ]
 ]
+# Passwords: Argon2id; older hashes are upgraded as their owners sign in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Sign-in: axes counts failures by account and by address, on the app's sign-in
+# and the admin's, and refuses both for a while after too many.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("DJANGO_SIGN_IN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=envint("DJANGO_SIGN_IN_LOCKOUT_MINUTES", 15)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.security.username_from"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Sign-up: a new account proves its address through a signed link valid this
+# many days, and an address may send this many sign-ups an hour.
+EMAIL_CONFIRMATION_DAYS = envint("DJANGO_EMAIL_CONFIRMATION_DAYS", 3)
+SIGN_UPS_PER_HOUR = envint("DJANGO_SIGN_UPS_PER_HOUR", 10)
+# Sessions end after 30 minutes without a request (config.middleware renews them)
+# and when the browser closes: NHS staff share computers.
+SESSION_COOKIE_AGE = envint("DJANGO_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("DJANGO_SESSION_END_AT_BROWSER_CLOSE", True)
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
