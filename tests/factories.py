@@ -5,6 +5,7 @@ import io
 from itertools import count
 
 from PIL import Image
+from pypdf import PdfWriter
 
 from accounts.models import Organisation, User
 
@@ -134,8 +135,6 @@ def make_vacancy(organisation: Organisation, specification=None, **overrides):
 # The smallest file each upload check accepts as what it claims to be.
 def pdf_bytes(width: int = 595, height: int = 842) -> bytes:
     """A plain one-page PDF, as attachments must be (pypdf reads it)."""
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=width, height=height)
     buffer = io.BytesIO()
