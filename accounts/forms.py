@@ -20,17 +20,28 @@ class SignUpForm(BaseUserCreationForm):
         }
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. "
-                "Sign in, or reset your password if you have forgotten it."
-            )
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    # An address that already has an account is not an error here: the page would
+    # tell anyone whether a person has an account. The view e-mails the owner
+    # instead, so the uniqueness checks leave the address out.
+    def validate_unique(self) -> None:
+        self._validate(self.instance.validate_unique)
+
+    def validate_constraints(self) -> None:
+        self._validate(self.instance.validate_constraints)
+
+    def _validate(self, check) -> None:
+        try:
+            check(exclude=self._get_validation_exclusions() | {"email"})
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def save(self, commit: bool = True) -> User:
+        """A coder's account, inactive until its address is confirmed."""
         user = super().save(commit=False)
         user.role = User.Role.CODER
+        user.is_active = False
         if commit:
             user.save()
         return user

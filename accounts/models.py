@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -130,3 +132,39 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_recruiter(self) -> bool:
         return self.role == self.Role.RECRUITER
+
+    @property
+    def is_awaiting_confirmation(self) -> bool:
+        """Signed up but not yet through the emailed link: inactive, never signed
+        in. (An account an administrator switched off has signed in before, or was
+        never self-made; a link cannot switch it back on.)"""
+        return not self.is_active and self.last_login is None
+
+
+class SignUpQuerySet(models.QuerySet):
+    def within_the_hour(self, address: str) -> "SignUpQuerySet":
+        since = timezone.now() - datetime.timedelta(hours=1)
+        return self.filter(address=address, created_at__gte=since)
+
+
+class SignUp(models.Model):
+    """A sign-up sent from an address, kept for an hour: sign-ups are throttled per
+    address (settings.SIGN_UPS_PER_HOUR), across every web process."""
+
+    address = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.address} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, address: str) -> None:
+        """Count one more sign-up from `address`; forget those over an hour old."""
+        hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        cls.objects.filter(created_at__lt=hour_ago).delete()
+        cls.objects.create(address=address[:64])

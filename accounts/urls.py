@@ -7,6 +7,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-up/", views.signup, name="signup"),
+    path("sign-up/check-your-email/", views.signup_done, name="signup_done"),
+    path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

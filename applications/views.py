@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import coder_required, recruiter_required
+from accounts.security import get_or_404, log_event
 from applications.forms import DraftForm, VacancyForm
 from applications.models import (
     Application,
@@ -16,6 +17,7 @@ from applications.models import (
     WithdrawalRefused,
 )
 from portfolio import metrics
+from portfolio.uploads import file_response
 from specifications import coverage
 
 # --- Coders -------------------------------------------------------------------
@@ -23,22 +25,18 @@ from specifications import coverage
 
 def get_application_for_user(request: HttpRequest, pk: int) -> Application:
     """The signed-in coder's own application; 404 for anyone else's."""
-    return get_object_or_404(
-        Application.objects.select_related(
-            "vacancy__specification", "vacancy__organisation"
-        ),
-        pk=pk,
-        applicant=request.user,
-    )
+    own = Application.objects.select_related(
+        "vacancy__specification", "vacancy__organisation"
+    ).filter(applicant=request.user)
+    return get_or_404(request, own, pk=pk)
 
 
 def get_pack_for_user(request: HttpRequest, pk: int) -> SubmissionPack:
     """A pack of the signed-in coder's own application; 404 for anyone else's."""
-    return get_object_or_404(
-        SubmissionPack.objects.select_related("application__vacancy"),
-        pk=pk,
-        application__applicant=request.user,
+    own = SubmissionPack.objects.select_related("application__vacancy").filter(
+        application__applicant=request.user
     )
+    return get_or_404(request, own, pk=pk)
 
 
 def get_vacancy_for_user(request: HttpRequest, pk: int) -> Vacancy:
@@ -47,7 +45,7 @@ def get_vacancy_for_user(request: HttpRequest, pk: int) -> Vacancy:
     vacancies = Vacancy.objects.all()
     if request.user.is_recruiter:
         vacancies = vacancies.filter(organisation=request.user.organisation)
-    return get_object_or_404(vacancies, pk=pk)
+    return get_or_404(request, vacancies, pk=pk)
 
 
 @coder_required
@@ -189,14 +187,17 @@ def pack_download(request: HttpRequest, pk: int) -> FileResponse:
     pack = get_pack_for_user(request, pk)
     if pack.state != SubmissionPack.State.DONE:
         raise Http404
-    response = FileResponse(
-        pack.file.open("rb"),
-        as_attachment=True,
-        filename=pack.filename,
-        content_type="application/pdf",
+    log_event(
+        "pack_downloaded",
+        request,
+        pack=pack.pk,
+        variant=pack.variant,
+        application=pack.application_id,
+        vacancy=pack.application.vacancy_id,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        pack.file.open("rb"), filename=pack.filename, content_type="application/pdf"
+    )
 
 
 # --- Recruiters ----------------------------------------------------------------
@@ -207,7 +208,8 @@ def get_vacancy_for_recruiter(request: HttpRequest, pk: int) -> Vacancy:
     other, and for anyone not a recruiter."""
     if not request.user.is_recruiter:
         raise Http404  # a coder may belong to an organisation too
-    return get_object_or_404(Vacancy, pk=pk, organisation=request.user.organisation)
+    own = Vacancy.objects.filter(organisation=request.user.organisation)
+    return get_or_404(request, own, pk=pk)
 
 
 @recruiter_required

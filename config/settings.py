@@ -5,6 +5,7 @@ With DJANGO_DEBUG unset the defaults are those of production (HTTPS only, secure
 cookies, HSTS); development and the demo set DJANGO_DEBUG=true.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "django_tasks_db",
+    "axes",
     "accounts",
     "portfolio",
     "specifications",
@@ -55,9 +57,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.MethodNotAllowedPageMiddleware",
+    # Last, as axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +117,36 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     ]
 ]
+# Passwords: Argon2id; older hashes are upgraded as their owners sign in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Sign-in: axes counts failures by account and by address, on the app's sign-in
+# and the admin's, and refuses both for a while after too many.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("DJANGO_SIGN_IN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=envint("DJANGO_SIGN_IN_LOCKOUT_MINUTES", 15)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.security.username_from"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Sign-up: a new account proves its address through a signed link valid this
+# many days, and an address may send this many sign-ups an hour.
+EMAIL_CONFIRMATION_DAYS = envint("DJANGO_EMAIL_CONFIRMATION_DAYS", 3)
+SIGN_UPS_PER_HOUR = envint("DJANGO_SIGN_UPS_PER_HOUR", 10)
+# Sessions end after 30 minutes without a request (config.middleware renews them)
+# and when the browser closes: NHS staff share computers.
+SESSION_COOKIE_AGE = envint("DJANGO_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("DJANGO_SESSION_END_AT_BROWSER_CLOSE", True)
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -185,7 +222,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if envbool("DJANGO_BEHIND_PROXY", False):
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto, and take the client's
+# address from the last X-Forwarded-For entry (accounts.security.client_ip).
+BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -203,14 +243,52 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Browser features the app never uses, denied to every page (and to anything a
+# page might embed). Only names browsers know: they warn about any other.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+)
+
+# Every record is one JSON line on standard error (config.jsonlog), so a log store
+# can search by field. The "security" logger (accounts.security.log_event) records
+# failed sign-ins, lockouts, denied access, identity reveals and pack downloads,
+# whatever DJANGO_LOG_LEVEL says.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.jsonlog.JSONFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": envstr("DJANGO_LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every page they lay out at INFO.
     "loggers": {
-        name: {"level": "WARNING"}
-        for name in ["weasyprint", "weasyprint.progress", "fontTools"]
+        "security": {"level": "INFO"},
+        # WeasyPrint and fontTools narrate every page they lay out at INFO; axes
+        # repeats each sign-in (the security log has what matters); pypdf warns
+        # about every flaw of a damaged upload, which is then refused anyway.
+        **{
+            name: {"level": "WARNING"}
+            for name in ["weasyprint", "weasyprint.progress", "fontTools", "axes"]
+        },
+        "pypdf": {"level": "ERROR"},
     },
 }

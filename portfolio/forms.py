@@ -2,7 +2,10 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connections
 
+from portfolio import uploads
 from portfolio.codes import ICD10CodesField, OPCS4CodesField, unknown_icd10
 from portfolio.models import (
     AccuracyAudit,
@@ -21,7 +24,6 @@ from portfolio.models import (
     VerificationRequest,
 )
 from portfolio.pid import validate_no_identifiers
-from portfolio.uploads import sniff_content_type
 from portfolio.widgets import DateInput
 
 
@@ -40,6 +42,30 @@ class PortfolioFormMixin:
             if isinstance(field, forms.FileField):
                 verb = "Choose"
             field.error_messages["required"] = f"{verb} the {label}."
+
+
+class ModelChoicesField(forms.ModelMultipleChoiceField):
+    """Several choices by id, where an id beyond the database's integers is an
+    invalid choice. Django would pass it to the query, which fails (an
+    OverflowError on SQLite): a server error for a made-up post."""
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        low, high = connections[self.queryset.db].ops.integer_field_range(
+            model._meta.pk.get_internal_type()
+        )
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number at all: Django's own check says so
+            if not low <= number <= high:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
 
 
 DATE_HINT = "For example, 27 3 2026"
@@ -117,6 +143,7 @@ class AccuracyAuditForm(EvidenceForm):
                 for part in ["correct", "audited"]
             },
         }
+        field_classes = {"specialties": ModelChoicesField}
         help_texts = {
             "specialties": "Hold Ctrl (or Cmd) to choose more than one.",
             "episodes_audited": "The number of finished consultant episodes (FCEs).",
@@ -174,6 +201,7 @@ class ComplexCaseForm(EvidenceForm):
             "standards_applied": "For example, DCS.IX.2, PSCM1.",
         }
         widgets = {"case_types": forms.CheckboxSelectMultiple}
+        field_classes = {"case_types": ModelChoicesField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -333,18 +361,19 @@ class AttachmentForm(PortfolioFormMixin, forms.ModelForm):
                 f"The file is {upload.size / 1024 / 1024:.1f} MB: it must be 10 MB "
                 "or smaller."
             )
-        content_type = sniff_content_type(upload)
-        if content_type is None:
-            raise ValidationError(
-                "The file must be a PDF, PNG or JPEG. This file's content is none "
-                "of these, whatever its name says."
-            )
-        self.instance.content_type = content_type
-        self.instance.size = upload.size
+        problem = uploads.name_problem(upload.name)
+        if problem:
+            raise ValidationError(problem)
         upload.seek(0)
-        self.instance.sha256 = Attachment.digest(upload.read())
-        upload.seek(0)
-        return upload
+        try:
+            checked = uploads.check_file(upload.read())
+        except uploads.FileRefused as refusal:
+            raise ValidationError(str(refusal)) from None
+        # What is stored is what was checked: an image encoded again, pixels only.
+        self.instance.content_type = checked.content_type
+        self.instance.size = len(checked.data)
+        self.instance.sha256 = Attachment.digest(checked.data)
+        return ContentFile(checked.data, name=upload.name)
 
 
 class VerificationRequestForm(PortfolioFormMixin, forms.ModelForm):

@@ -9,6 +9,7 @@ It is deliberately conservative about ordinary coding prose: ICD-10 and OPCS-4 c
 HRG codes, percentages, episode counts and plain dates are left alone.
 """
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -63,8 +64,18 @@ class Finding:
 
 # --- NHS number -------------------------------------------------------------------
 
-# Ten digits, contiguous or 3-3-4 with the same single separator twice.
-_NHS_NUMBER = re.compile(r"(?<![^\W_])\d{3}(?P<sep>[ -]?)\d{3}(?P=sep)\d{4}(?![^\W_])")
+# Digits joined by the separators people write between the groups: spaces (up to
+# three), hyphens, dashes or slashes (with or without a space each side), or dots;
+# in any grouping: 943 476 5919, 943-476-5919, 943.476.5919, 943 / 476 / 5919,
+# 9434 765 919, 94 34 76 59 19. A label may be glued on ("NHSno9434765919").
+_SEPARATOR = r"[^\S\r\n]{1,3}|[^\S\r\n]?[-/\u2010-\u2015][^\S\r\n]?|\."
+_DIGIT_RUN = re.compile(
+    rf"(?:(?<![^\W_])|(?<=nhs)|(?<=no)|(?<=number))\d++(?:(?:{_SEPARATOR})\d++)*+",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+")
+# "NHS", "NHS no.", "NHS number:", "nhs#" just before the digits.
+_NHS_LABEL = re.compile(r"nhs\W{0,3}(?:number|num|no)?\W{0,3}$", re.IGNORECASE)
 
 
 def is_valid_nhs_number(digits: str) -> bool:
@@ -79,9 +90,55 @@ def is_valid_nhs_number(digits: str) -> bool:
 
 
 def _nhs_numbers(text: str) -> Iterator[tuple[int, int]]:
-    for m in _NHS_NUMBER.finditer(text):
-        if is_valid_nhs_number(re.sub(r"\D", "", m.group())):
-            yield m.span()
+    """Runs of digits that hold a valid NHS number.
+
+    A run is one number when all of it (but a last group glued to a word, the "2"
+    of "2nd") is ten digits with one kind of separator; with an NHS label before
+    it, its first ten digits are. Otherwise only a group of ten digits written
+    together counts, so that the groups of a date range or a list of counts are
+    never read as one number.
+    """
+    for run in _DIGIT_RUN.finditer(text):
+        groups = [m.span() for m in _DIGITS.finditer(text, run.start(), run.end())]
+        if run.end() < len(text) and not _is_boundary(text[run.end()]):
+            groups.pop()
+        labelled = _NHS_LABEL.search(text, max(0, run.start() - 20), run.start())
+        span = _ten_digit_groups(text, groups, whole=not labelled)
+        if span is not None:
+            yield span
+            continue
+        for start, end in groups:
+            if end - start == 10 and is_valid_nhs_number(text[start:end]):
+                yield start, end
+
+
+def _ten_digit_groups(
+    text: str, groups: list[tuple[int, int]], whole: bool
+) -> tuple[int, int] | None:
+    """The span of the first groups holding ten digits (all the groups, if
+    `whole`), when they are one valid NHS number with one kind of separator."""
+    counted = 0
+    for n, (start, end) in enumerate(groups):
+        counted += end - start
+        if counted > 10 or (counted == 10 and whole and n < len(groups) - 1):
+            return None
+        if counted == 10:
+            chosen = groups[: n + 1]
+            break
+    else:
+        return None
+    separators = {
+        text[before_end:after_start].strip()
+        for (_, before_end), (after_start, _) in itertools.pairwise(chosen)
+    }
+    digits = "".join(text[start:end] for start, end in chosen)
+    if len(separators) > 1 or not is_valid_nhs_number(digits):
+        return None
+    return chosen[0][0], chosen[-1][1]
+
+
+def _is_boundary(char: str) -> bool:
+    return not (char.isalnum() or char == "_")
 
 
 # --- Postcode ---------------------------------------------------------------------

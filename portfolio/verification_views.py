@@ -5,7 +5,7 @@ import logging
 import smtplib
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from accounts.decorators import coder_required
 from portfolio import verification
 from portfolio.forms import VerificationAnswerForm, VerificationRequestForm
 from portfolio.models import Attachment, Evidence, VerificationRequest
+from portfolio.uploads import file_response
 from portfolio.verification import LinkRefused, RequestRefused
 from portfolio.views import get_evidence_for_user
 
@@ -178,9 +179,8 @@ def verify_attachment(
     if attachment is None:
         return _refused(request, LinkRefused("invalid"))
     return _private(
-        FileResponse(
+        file_response(
             attachment.file.open("rb"),
-            as_attachment=True,
             filename=f"{attachment.name}.{attachment.extension}",
             content_type=attachment.content_type,
         )

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from accounts.decorators import coder_required
+from accounts.security import get_or_404
 from portfolio import charts, metrics, verification
 from portfolio.forms import KIND_FORMS, AttachmentForm, EmploymentForm
 from portfolio.models import (
@@ -22,6 +23,7 @@ from portfolio.models import (
     Specialty,
     VerificationRequest,
 )
+from portfolio.uploads import file_response
 from portfolio.widgets import DateInput
 
 PAGE_SIZE = 20
@@ -43,7 +45,8 @@ KIND_DESCRIPTIONS = {
 
 def get_evidence_for_user(request: HttpRequest, pk: int) -> Evidence:
     """The item, as its own kind, if the signed-in coder owns it; 404 otherwise."""
-    item = get_object_or_404(Evidence.objects.with_details(), pk=pk, owner=request.user)
+    owned = Evidence.objects.with_details().filter(owner=request.user)
+    item = get_or_404(request, owned, pk=pk)
     return item.details
 
 
@@ -318,24 +321,20 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def get_attachment_for_user(request: HttpRequest, pk: int) -> Attachment:
     """A file attached to the signed-in coder's own evidence; 404 otherwise."""
-    return get_object_or_404(
-        Attachment.objects.select_related("evidence"),
-        pk=pk,
-        evidence__owner=request.user,
+    owned = Attachment.objects.select_related("evidence").filter(
+        evidence__owner=request.user
     )
+    return get_or_404(request, owned, pk=pk)
 
 
 @coder_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_attachment_for_user(request, pk)
-    response = FileResponse(
+    return file_response(
         attachment.file.open("rb"),
-        as_attachment=True,
         filename=f"{attachment.name}.{attachment.extension}",
         content_type=attachment.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @coder_required
@@ -373,7 +372,7 @@ def employment_list(request: HttpRequest) -> HttpResponse:
 
 def get_employment_for_user(request: HttpRequest, pk: int) -> Employment:
     """A post in the signed-in coder's own employment history; 404 otherwise."""
-    return get_object_or_404(Employment, pk=pk, owner=request.user)
+    return get_or_404(request, Employment.objects.filter(owner=request.user), pk=pk)
 
 
 @coder_required

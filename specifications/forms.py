@@ -4,11 +4,13 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 
 from portfolio.forms import PortfolioFormMixin
 from portfolio.models import Evidence
 from portfolio.pid import validate_no_identifiers
 from specifications.models import Criterion, EvidenceLink, PersonSpecification
+from specifications.specs import MAX_CRITERIA, MAX_ORDER
 
 
 class LinkForm(PortfolioFormMixin, forms.Form):
@@ -121,6 +123,12 @@ class CriterionForm(PortfolioFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The same bound as the import's, so every spec can be exported and
+        # imported again.
+        order = self.fields["order"]
+        order.max_value = MAX_ORDER
+        order.validators.append(MaxValueValidator(MAX_ORDER))
+        order.widget.attrs["max"] = MAX_ORDER
         if self.instance.rule:
             self.initial["rule"] = json.dumps(self.instance.rule)
 
@@ -136,8 +144,25 @@ class CriterionForm(PortfolioFormMixin, forms.ModelForm):
         return rule
 
 
+class BaseCriterionFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": "A specification can have %(num)d criteria at most. "
+        "Remove some, or split it into two specifications.",
+    }
+
+
+# Capped at a real spec's size: a post that claims 2,000 criteria gets the
+# message above after building 60 forms, not 2,000 (36 seconds of work).
 CriterionFormSet = forms.inlineformset_factory(
-    PersonSpecification, Criterion, form=CriterionForm, extra=2, can_delete=True
+    PersonSpecification,
+    Criterion,
+    form=CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_CRITERIA,
+    absolute_max=MAX_CRITERIA,
+    validate_max=True,
 )
 
 

@@ -24,6 +24,13 @@ MAX_SPEC_BYTES = 1024 * 1024
 MAX_SPEC_DEPTH = 10
 # Paths under /specifications/ that a spec's slug must not take.
 RESERVED_SLUGS = {"new", "import", "map", "links"}
+# A real spec has 20 to 40 criteria (the UHD spec has 21); the edit form and the
+# import both stop at this many.
+MAX_CRITERIA = 60
+# Versions and orders are small numbers; a bound keeps them the same on every
+# database (PostgreSQL's integer stops at 2**31 - 1, SQLite's at 2**63 - 1).
+MAX_VERSION = 9999
+MAX_ORDER = 9999
 
 
 class SpecImportError(Exception):
@@ -77,6 +84,48 @@ def _text(data: dict, key: str, where: str, required: bool = True) -> str:
     return value.strip()
 
 
+def _whole_number(value: Any, what: str, low: int, high: int) -> None:
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not low <= value <= high
+    ):
+        raise SpecImportError(f"{what} must be a whole number from {low} to {high:,}.")
+
+
+def _refuse_what_is_not_text(data: dict) -> None:
+    """Refuse a NUL or a lone surrogate (half of a UTF-16 pair) in any key or
+    text, naming where: no database stores them, and a page cannot show them."""
+    stack: list[tuple[Any, tuple]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key in value:
+                _refuse_if_not_text(key, (*path, "a key"))
+            stack.extend((item, (*path, key)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, (*path, n)) for n, item in enumerate(value, start=1))
+        elif isinstance(value, str):
+            _refuse_if_not_text(value, path)
+
+
+def _refuse_if_not_text(text: str, path: tuple) -> None:
+    bad = next((c for c in text if c == "\x00" or "\ud800" <= c <= "\udfff"), None)
+    if bad is not None:
+        raise SpecImportError(
+            f"{_where(path)}: contains U+{ord(bad):04X}, which is not a character "
+            "of text. Remove it."
+        )
+
+
+def _where(path: tuple) -> str:
+    """A place in the file as the other messages name it: "Criterion 2, text"."""
+    parts = [str(part) for part in path]
+    if len(path) >= 2 and path[0] == "criteria":
+        return ", ".join([f"Criterion {path[1]}", *parts[2:]])
+    return ", ".join(["The specification", *parts])
+
+
 def _full_clean(obj: models.Model, where: str, **options) -> None:
     """Model validation (fields, the PID guard, clean()), as an error naming where
     and the field."""
@@ -113,9 +162,7 @@ def _criterion(raw: Any, number: int) -> Criterion:
                 f"{where}: {key} {raw.get(key)!r} is not one of "
                 f"{', '.join(repr(a) for a in allowed if a)}."
             )
-    order = raw["order"]
-    if not isinstance(order, int) or isinstance(order, bool) or order < 0:
-        raise SpecImportError(f"{where}: order must be a whole number, 0 or more.")
+    _whole_number(raw["order"], f"{where}: order", 0, MAX_ORDER)
     criterion = Criterion(
         category=raw["category"],
         requirement=raw["requirement"],
@@ -148,6 +195,7 @@ def import_spec(
 ) -> PersonSpecification:
     """Create a spec from the JSON format. With `organisation`, the spec becomes that
     organisation's (a trust adopting another's spec); otherwise the file names it."""
+    _refuse_what_is_not_text(data)
     if data.get("format", FORMAT) != FORMAT:
         raise SpecImportError(
             f"This is not a person specification file (format {data.get('format')!r})."
@@ -159,10 +207,7 @@ def import_spec(
     band = _text(data, "band", "The specification", required=False)
     source = _text(data, "source", "The specification", required=False)
     version = data["version"]
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise SpecImportError(
-            "The specification's version must be a whole number, 1 or more."
-        )
+    _whole_number(version, "The specification's version", 1, MAX_VERSION)
     if organisation is None:
         name = _text(data, "organisation", "The specification")
         organisation = Organisation.objects.filter(name=name).first()
@@ -184,6 +229,11 @@ def import_spec(
     if not isinstance(data["criteria"], list) or not data["criteria"]:
         raise SpecImportError(
             "The specification must have a non-empty list of criteria."
+        )
+    if len(data["criteria"]) > MAX_CRITERIA:
+        raise SpecImportError(
+            f"The specification has {len(data['criteria'])} criteria: it can have "
+            f"{MAX_CRITERIA} at most."
         )
     criteria = [_criterion(raw, n) for n, raw in enumerate(data["criteria"], start=1)]
     if PersonSpecification.objects.filter(

@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import coder_required, recruiter_required
+from accounts.security import get_or_404
 from portfolio import metrics
 from portfolio.views import get_evidence_for_user, url_for_each
 from specifications import coverage, specs
@@ -37,7 +38,7 @@ def specs_for_user(user) -> QuerySet[PersonSpecification]:
 
 def get_spec_for_user(request: HttpRequest, slug: str) -> PersonSpecification:
     """A spec the signed-in user may read (see specs_for_user); 404 otherwise."""
-    return get_object_or_404(specs_for_user(request.user), slug=slug)
+    return get_or_404(request, specs_for_user(request.user), slug=slug)
 
 
 def get_spec_for_recruiter(request: HttpRequest, slug: str) -> PersonSpecification:
@@ -45,25 +46,23 @@ def get_spec_for_recruiter(request: HttpRequest, slug: str) -> PersonSpecificati
     other, and for anyone not a recruiter."""
     if not request.user.is_recruiter:
         raise Http404  # a coder may belong to an organisation too
-    return get_object_or_404(
-        PersonSpecification, slug=slug, organisation=request.user.organisation
-    )
+    own = PersonSpecification.objects.filter(organisation=request.user.organisation)
+    return get_or_404(request, own, slug=slug)
 
 
 def get_criterion_for_user(request: HttpRequest, slug: str, pk: int) -> Criterion:
     """A criterion of a spec the signed-in user may read; 404 otherwise."""
     spec = get_spec_for_user(request, slug)
     # Fetched through the spec: `criterion.specification` is `spec`, no query.
-    return get_object_or_404(spec.criteria, pk=pk)
+    return get_or_404(request, spec.criteria, pk=pk)
 
 
 def get_link_for_user(request: HttpRequest, pk: int) -> EvidenceLink:
     """A mapping of the signed-in coder's own evidence; 404 for anyone else's."""
-    return get_object_or_404(
-        EvidenceLink.objects.select_related("criterion__specification"),
-        pk=pk,
-        evidence__owner=request.user,
+    owned = EvidenceLink.objects.select_related("criterion__specification").filter(
+        evidence__owner=request.user
     )
+    return get_or_404(request, owned, pk=pk)
 
 
 @login_required

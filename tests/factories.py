@@ -5,6 +5,7 @@ import io
 from itertools import count
 
 from PIL import Image
+from pypdf import PdfWriter
 
 from accounts.models import Organisation, User
 
@@ -132,7 +133,16 @@ def make_vacancy(organisation: Organisation, specification=None, **overrides):
 
 
 # The smallest file each upload check accepts as what it claims to be.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def pdf_bytes(width: int = 595, height: int = 842) -> bytes:
+    """A plain one-page PDF, as attachments must be (pypdf reads it)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=width, height=height)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def png_bytes(colour: str = "blue") -> bytes:

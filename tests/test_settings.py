@@ -77,6 +77,45 @@ def test_an_unknown_tasks_backend_is_a_clear_error():
     )
 
 
+def test_sign_in_sign_up_and_session_limits_come_from_the_environment():
+    show = (
+        "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, "
+        "s.AXES_COOLOFF_TIME.seconds, s.SIGN_UPS_PER_HOUR, s.EMAIL_CONFIRMATION_DAYS, "
+        "s.SESSION_COOKIE_AGE, s.SESSION_EXPIRE_AT_BROWSER_CLOSE)"
+    )
+    defaults = run_manage("shell", "-c", show, env=PRODUCTION_ENV)
+    assert defaults.stdout.splitlines()[-1].split() == [
+        "5",
+        "900",
+        "10",
+        "3",
+        "1800",
+        "True",
+    ]
+    chosen = run_manage(
+        "shell",
+        "-c",
+        show,
+        env=PRODUCTION_ENV
+        | {
+            "DJANGO_SIGN_IN_FAILURES": "3",
+            "DJANGO_SIGN_IN_LOCKOUT_MINUTES": "60",
+            "DJANGO_SIGN_UPS_PER_HOUR": "50",
+            "DJANGO_EMAIL_CONFIRMATION_DAYS": "7",
+            "DJANGO_SESSION_IDLE_MINUTES": "15",
+            "DJANGO_SESSION_END_AT_BROWSER_CLOSE": "false",
+        },
+    )
+    assert chosen.stdout.splitlines()[-1].split() == [
+        "3",
+        "3600",
+        "50",
+        "7",
+        "900",
+        "False",
+    ]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"), [("true", True), ("1", True), ("Off", False), ("", True)]
 )

@@ -1,6 +1,9 @@
 """Signing in through a real browser (Debian's Chromium), checked with axe."""
 
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from tests.browser import assert_no_axe_violations
@@ -78,7 +81,9 @@ def test_a_failed_sign_in_shows_an_accessible_error_summary(
     assert console_errors == []
 
 
-def test_a_visitor_creates_an_account(page: Page, live_server, console_errors):
+def test_a_visitor_creates_an_account_and_confirms_their_address(
+    page: Page, live_server, console_errors
+):
     page.goto(f"{live_server.url}/")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Create an account").first.click()
@@ -89,7 +94,37 @@ def test_a_visitor_creates_an_account(page: Page, live_server, console_errors):
     page.get_by_label("Password", exact=True).fill("a-long-passphrase-for-carol")
     page.get_by_label("Password confirmation").fill("a-long-passphrase-for-carol")
     page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_title("Your portfolio - Coderfolio")
-    expect(page.get_by_role("alert")).to_contain_text("Your account has been created.")
+    expect(page).to_have_title("Check your email - Coderfolio")
     assert_no_axe_violations(page)
+
+    [message] = mail.outbox
+    link = re.search(r"(http://\S+/account/confirm/\S+/)", message.body)[1]
+    page.goto(link)
+    expect(page).to_have_title("Confirm your email address - Coderfolio")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Confirm my email address").click()
+
+    expect(page).to_have_title("Sign in - Coderfolio")
+    expect(page.get_by_role("alert")).to_contain_text("Your email address is confirmed")
+    assert_no_axe_violations(page)
+    page.get_by_label("Email address").fill("carol@example.nhs.uk")
+    page.get_by_label("Password").fill("a-long-passphrase-for-carol")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_title("Your portfolio - Coderfolio")
     assert console_errors == []
+
+
+def test_a_locked_out_visitor_is_told_when_to_try_again(
+    page: Page, live_server, console_errors
+):
+    make_coder(email="alice@example.nhs.uk")
+    page.goto(f"{live_server.url}/account/sign-in/")
+    for _ in range(5):
+        page.get_by_label("Email address").fill("alice@example.nhs.uk")
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_title("You cannot sign in at the moment - Coderfolio")
+    expect(page.locator("main")).to_contain_text("Try again after")
+    assert_no_axe_violations(page)
+    # The browser reports the page's status (429, Too Many Requests) as an error.
+    assert [e for e in console_errors if "429" not in e] == []

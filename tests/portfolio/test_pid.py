@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from portfolio.pid import (
     KINDS,
@@ -119,6 +121,20 @@ def test_check_digit_of_10_is_never_valid():
         ("nhs:9434765919,", "9434765919"),
         ("Ref 401 023 2137 on the letter", "401 023 2137"),
         ("line one\n943 476 5919\nline three", "943 476 5919"),
+        # Whatever separator, and however grouped.
+        ("943  476  5919", "943  476  5919"),
+        ("943.476.5919", "943.476.5919"),
+        ("943/476/5919", "943/476/5919"),
+        ("943 - 476 - 5919", "943 - 476 - 5919"),
+        ("943\u2013476\u20135919", "943\u2013476\u20135919"),  # en dashes
+        ("9434 765 919", "9434 765 919"),
+        ("94 34 76 59 19", "94 34 76 59 19"),
+        # A label glued on, or other numbers after a labelled one.
+        ("NHSno9434765919", "9434765919"),
+        ("NHS no:943.476.5919", "943.476.5919"),
+        ("NHS number 943 476 5919 12 letters", "943 476 5919"),
+        ("Seen on the 9434765919 2nd time", "9434765919"),
+        ("Letter 12 9434765919", "9434765919"),
     ],
 )
 def test_nhs_number_found(text, identifier):
@@ -135,10 +151,11 @@ def test_nhs_number_found(text, identifier):
         "19434765919",
         "A9434765919",  # glued to a letter
         "9434765919B",
-        "943  476  5919",  # double spaces are not the 3-3-4 format
-        "943 476-5919",  # mixed separators
-        "9434 765 919",  # wrong grouping
-        "943.476.5919",
+        "943 476-5919",  # mixed separators: not how anyone writes one number
+        "943 476\n5919",  # across lines
+        "943    476    5919",  # four spaces: a table's columns
+        "12 943 476 5919",  # eleven digits: a run of counts, not one number
+        "01/04/2026-02",  # a date then a count, whose digits pass the check
     ],
 )
 def test_not_an_nhs_number(text):
@@ -184,6 +201,43 @@ def test_the_generated_numbers_with_a_wrong_check_digit_are_not_nhs_numbers():
         wrong = number[:9] + str((int(number[9]) + 1) % 10)
         text = f"Reference {wrong[:3]} {wrong[3:6]} {wrong[6:]} in the letter."
         assert "nhs_number" not in kinds(text)
+
+
+GROUPINGS = [(3, 3, 4), (10,), (4, 3, 3), (3, 4, 3), (2, 2, 2, 2, 2), (5, 5)]
+SEPARATORS = [" ", "  ", "-", " - ", ".", "/", " / ", "\u2013"]
+LABELS = ["", "NHS ", "NHS no: ", "NHS No. ", "NHS number ", "NHS Number: ", "nhs:"]
+
+
+def written_as(number: str, grouping: tuple[int, ...], separator: str) -> str:
+    groups, start = [], 0
+    for size in grouping:
+        groups.append(number[start : start + size])
+        start += size
+    return separator.join(groups)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prefix=st.integers(0, 10**9 - 1),
+    grouping=st.sampled_from(GROUPINGS),
+    separator=st.sampled_from(SEPARATORS),
+    label=st.sampled_from(LABELS),
+    before=st.sampled_from(["", "The letter quoted ", "(", "Ref: "]),
+    after=st.sampled_from(["", ".", ")", " in its header.", " 2nd copy"]),
+)
+def test_a_valid_nhs_number_is_found_however_it_is_written(
+    prefix, grouping, separator, label, before, after
+):
+    number = with_check_digit(f"{prefix:09d}")
+    assume(number is not None)
+    written = written_as(number, grouping, separator)
+    text = f"{before}{label}{written}{after}"
+    assert_single(text, "nhs_number", written)
+    # The same digits with a wrong check digit are no NHS number, written any way.
+    wrong = number[:9] + str((int(number[9]) + 1) % 10)
+    assert "nhs_number" not in kinds(
+        f"{before}{label}{written_as(wrong, grouping, separator)}{after}"
+    )
 
 
 # --- Postcode ---------------------------------------------------------------------

@@ -156,10 +156,13 @@ def test_a_coder_sends_at_most_20_requests_a_day(signed_in, alice):
     assert "You have sent 20 verification requests" in pages.errors_of(response)
     assert VerificationRequest.objects.count() == 20
     assert mail.outbox == []
-    # A day later the earliest no longer count.
+    # A day later the earliest no longer count (signed in again: a session ends
+    # after half an hour idle).
     with time_machine.travel(datetime.timedelta(days=1, seconds=1)):
+        signed_in.force_login(alice)
         response = signed_in.post(ask_url(items[4]), VERIFIER)
     assert response.status_code == 302
+    assert response.url == items[4].get_absolute_url()
     assert len(mail.outbox) == 1
 
 

@@ -119,6 +119,10 @@ def test_the_items_files_download_through_the_same_link(client, audit, sent):
     assert b"".join(response.streaming_content) == PDF_BYTES
     assert response["Referrer-Policy"] == "no-referrer"
     assert response["Cache-Control"] == "no-store"
+    # Served as every stored file is: a download, never sniffed, sandboxed.
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 def test_another_items_file_is_refused_through_the_link(client, alice, sent):

@@ -350,7 +350,7 @@ MALFORMED = {
     ),
     "a version that is not a number": (
         top_level(version="2"),
-        "The specification's version must be a whole number, 1 or more.",
+        "The specification's version must be a whole number from 1 to 9,999.",
     ),
     "a blank title": (
         top_level(title="  "),
@@ -384,11 +384,11 @@ MALFORMED = {
     ),
     "a non-integer order": (
         criterion_change(1, order="1"),
-        "Criterion 1: order must be a whole number, 0 or more.",
+        "Criterion 1: order must be a whole number from 0 to 9,999.",
     ),
     "a fractional order": (
         criterion_change(1, order=1.5),
-        "Criterion 1: order must be a whole number, 0 or more.",
+        "Criterion 1: order must be a whole number from 0 to 9,999.",
     ),
     "a negative order": (criterion_change(1, order=-1), "Criterion 1: order"),
     "an unknown key": (
