@@ -296,6 +296,7 @@ class EmploymentForm(PortfolioFormMixin, forms.ModelForm):
         model = Employment
         fields = [
             "employer",
+            "organisation_type",
             "role",
             "band",
             "start_date",

@@ -345,7 +345,7 @@ def _parse_value(
             raise _Invalid(f"{where}, {key}: expected text.")
         # Checked here, not by the model, whose message would repeat the value.
         allowed = [value for value, _ in f.flatchoices]
-        if allowed and raw not in allowed:
+        if allowed and raw not in allowed and not (f.blank and raw == ""):
             raise _Invalid(
                 f"{where}, {key}: {quoted(raw)} is not one of {', '.join(allowed)}."
             )
@@ -422,6 +422,9 @@ def _check_header(data: object) -> dict:
 
 def _prepare_employment(raw: object, where: str, owner, references: dict) -> Employment:
     fields = _employment_fields()
+    if isinstance(raw, dict):
+        # Files exported before posts had an organisation type lack it.
+        raw = {"organisation_type": "", **raw}
     _check_keys(where, raw, [f.name for f in fields])
     post = Employment(owner=owner)
     for f in fields:

@@ -243,6 +243,7 @@ def test_export_describes_every_kind_with_its_own_fields(rich_portfolio):
 
     assert document["employment"][0] == {
         "employer": "Trust B NHS Trust",
+        "organisation_type": "",
         "role": "Ward clerk",
         "band": "",
         "start_date": "2016-01-04",

@@ -187,26 +187,37 @@ def write(tmp_path: Path, data: dict | str) -> Path:
 def test_seeded_uhd_spec_lists_the_listings_person_specification(db):
     data = export()
 
-    every_applicant = [
+    listed = [
         (c["category"], c["requirement"], c["text"])
         for c in data["criteria"]
-        if "route" not in c
+        if c.get("route") != "portfolio"
     ]
-    assert every_applicant == LISTING_CRITERIA
+    assert listed == LISTING_CRITERIA
     assert data["organisation"] == UHD_NAME
     assert data["band"] == "Band 4"
     assert data["version"] == 1
     assert data["slug"] == UHD_SLUG
     assert data["format"] == FORMAT
+    assert data["format_version"] == 2
+
+
+def test_seeded_uhd_spec_gives_the_acc_qualification_to_the_acc_route_only(db):
+    data = export()
+
+    acc = [c for c in data["criteria"] if c.get("route") == "acc"]
+
+    assert [c["text"] for c in acc] == [
+        "CCQ Clinical Coding Qualification (ACC status)"
+    ]
+    assert acc[0]["rule"] == {"kind": "holds_acc"}
 
 
 def test_seeded_uhd_spec_has_the_six_portfolio_route_requirements(db):
     data = export()
 
-    route = [c for c in data["criteria"] if c.get("route")]
+    route = [c for c in data["criteria"] if c.get("route") == "portfolio"]
 
     assert [c["text"] for c in route] == PORTFOLIO_ROUTE
-    assert {c["route"] for c in route} == {"portfolio"}
     assert {c["requirement"] for c in route} == {"essential"}
     assert len(data["criteria"]) == 21
 
@@ -485,8 +496,10 @@ def test_spec_to_dict_and_import_spec_round_trip(trust_a):
 
     spec = import_spec(loads(dumps(data)))
 
+    # A file of format version 1 comes back as version 2, meaning the same.
     assert spec_to_dict(spec) == {
         **data,
+        "format_version": 2,
         "criteria": [
             {
                 **data["criteria"][0],
