@@ -453,7 +453,8 @@ def _specialty_count(p: dict, facts: PortfolioFacts) -> RuleResult:
     met = n >= p["min"]
     return RuleResult(
         met,
-        f"{n} specialties with evidence: {_verdict(met)} (needs {p['min']})",
+        f"{n} {'specialty' if n == 1 else 'specialties'} with evidence: "
+        f"{_verdict(met)} (needs {p['min']})",
         counted=tuple(pk for pk in rows if pk in counted),
     )
 

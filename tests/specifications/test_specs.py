@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+import specifications
 from specifications.models import Criterion, PersonSpecification
 from specifications.rules import clean_rule
 from specifications.specs import (
@@ -384,9 +385,34 @@ MALFORMED = {
         criterion_change(2, requirement="optional"),
         "Criterion 2: requirement 'optional' is not one of 'essential', 'desirable'.",
     ),
-    "a bad route": (
+    "an ACC route in a file of format version 1": (
         criterion_change(2, route="acc"),
         "Criterion 2: route 'acc' is not one of 'portfolio'.",
+    ),
+    "a bad route": (
+        lambda data: (
+            top_level(format_version=2)(data),
+            criterion_change(2, route="anywhere")(data),
+        ),
+        "Criterion 2: route 'anywhere' is not one of 'acc', 'portfolio'.",
+    ),
+    "a format version from the future": (
+        top_level(format_version=3),
+        "The file's format_version 3 is not one this app reads: use 1 or 2.",
+    ),
+    "a format version that is not a number": (
+        top_level(format_version="2"),
+        "The file's format_version '2' is not one this app reads: use 1 or 2.",
+    ),
+    "a format version of true": (
+        top_level(format_version=True),
+        "The file's format_version True is not one this app reads",
+    ),
+    "alternatives with a bad rule among them": (
+        criterion_change(
+            1, rule={"kind": "any_of", "rules": [{"kind": "holds_acc", "x": 1}]}
+        ),
+        "Criterion 1, rule: Rule 'any_of', rule 1: Rule 'holds_acc' does not take x",
     ),
     "a missing text": (criterion_change(1, text=...), "Criterion 1 lacks text."),
     "a blank text": (
@@ -508,6 +534,50 @@ def test_spec_to_dict_and_import_spec_round_trip(trust_a):
             data["criteria"][1],
         ],
     }
+
+
+def test_a_file_of_format_version_2_carries_acc_routes_and_alternatives(trust_a):
+    alternatives = {
+        "kind": "any_of",
+        "rules": [
+            {"label": "CPD", "kind": "item_count", "item_kind": "cpd"},
+            {"kind": "all_of", "rules": [{"kind": "specialty_count", "min": 10}]},
+        ],
+    }
+    data = small_spec_data(trust_a.name, format_version=2)
+    data["criteria"][1] |= {"route": "acc", "rule": alternatives}
+
+    spec = import_spec(loads(dumps(data)))
+
+    acc = spec.criteria.get(order=2)
+    assert (acc.route, acc.rule) == ("acc", alternatives)
+    assert spec_to_dict(spec)["criteria"][1] == data["criteria"][1]
+
+
+def test_a_file_of_format_version_1_still_imports_with_the_same_routes(trust_a):
+    """Version 1 knew the portfolio route only; no route is every applicant."""
+    data = small_spec_data(trust_a.name)
+    assert "format_version" not in data
+
+    spec = import_spec(data)
+
+    assert [c.route for c in spec.criteria.all()] == ["", "portfolio"]
+
+
+def test_the_shipped_uhd_file_imports_as_it_is(trust_b):
+    path = (
+        Path(specifications.__file__).parent / "data" / "uhd-senior-clinical-coder.json"
+    )
+
+    spec = import_spec(loads(path.read_bytes()), organisation=trust_b)
+
+    assert spec.criteria.count() == 21
+    qualification = spec.criteria.get(order=14)
+    assert qualification.rule_kind == "any_of"
+    assert [r.get("label") for r in qualification.rule_params["rules"]] == [
+        "CPD in clinical coding",
+        "Equivalent competency (portfolio route)",
+    ]
 
 
 def test_import_spec_elsewhere_keeps_everything_but_slug_and_organisation(trust_b):
