@@ -161,12 +161,15 @@ class DraftForm(forms.Form):
 
     def save_valid(self) -> int:
         """Save the route and every criterion whose fields are valid, even when
-        others are not, so that nothing typed is lost. Returns how many failed."""
+        others are not, so that nothing typed is lost. Returns how many fields
+        failed (the route counting as one)."""
         data = self.cleaned_data
-        if "route" not in self.errors and "route" in data:
+        failed = 0
+        if "route" in self.errors:
+            failed += 1
+        elif "route" in data:
             self.application.route = data["route"]
             self.application.save(update_fields=["route", "updated_at"])
-        failed = 0
         for c in self.criteria:
             text_name, evidence_name = f"statement_{c.pk}", f"evidence_{c.pk}"
             if text_name in self.errors or evidence_name in self.errors:

@@ -404,6 +404,32 @@ def test_the_document_itself_imports(document, bob):
     )
 
 
+def test_a_posts_organisation_type_travels_with_it(document, bob):
+    document["employment"][0]["organisation_type"] = "acute"
+
+    import_portfolio(document, bob)
+
+    assert Employment.objects.get(owner=bob).organisation_type == "acute"
+
+
+def test_a_file_exported_before_posts_had_an_organisation_type_imports(document, bob):
+    del document["employment"][0]["organisation_type"]
+
+    import_portfolio(document, bob)
+
+    assert Employment.objects.get(owner=bob).organisation_type == ""
+
+
+def test_an_unknown_organisation_type_is_refused(document, bob, media_root):
+    document["employment"][0]["organisation_type"] = "spaceport"
+    assert_refused(
+        document,
+        bob,
+        media_root,
+        'employment post 1, organisation_type: "spaceport" is not one of acute,',
+    )
+
+
 def test_another_version_is_refused(document, bob, media_root):
     document["version"] = 2
     message = assert_refused(document, bob, media_root)
