@@ -10,9 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.formats import long_date
+from portfolio.metrics import PortfolioFacts
 from portfolio.models import Evidence
 from portfolio.pid import validate_no_identifiers
+from specifications.coverage import CriterionStatus, criterion_status
 from specifications.models import Criterion, EvidenceLink, PersonSpecification
+from specifications.rules import evaluate
 
 
 class Vacancy(models.Model):
@@ -212,9 +215,11 @@ class Application(models.Model):
     def submission_problems(self, today: datetime.date) -> list[str]:
         """Why the application cannot be submitted now; empty when it can.
 
-        Only the criteria that apply to the chosen route count (with no route
-        chosen, those for every applicant). Costs up to three queries: the
-        criteria, the statements with their evidence, the mapped items.
+        Every Essential criterion that applies to the chosen route (with no route
+        chosen, those for every applicant) must not be Missing: a statement,
+        evidence chosen, or its rule met (`criterion_status`, as the draft shows
+        it). Costs the criteria, the statements with their evidence, the mapped
+        items, and the coder's figures that the rules read.
         """
         if not self.is_draft:
             status = self.get_status_display().lower()
@@ -234,11 +239,19 @@ class Application(models.Model):
             if criterion.applies_to(self.route)
         ]
         statements, evidence = self.evidence_by_criterion(essential)
+        facts = PortfolioFacts(self.applicant, today)
         for criterion in essential:
             statement = statements.get(criterion.pk)
-            if not (statement and statement.text.strip()) and not evidence.get(
-                criterion.pk
-            ):
+            status = criterion_status(
+                rule_result=(
+                    evaluate(criterion.rule_kind, criterion.rule_params, facts)
+                    if criterion.rule_kind
+                    else None
+                ),
+                chosen_items=evidence[criterion.pk],
+                statement_text=statement.text if statement else "",
+            )
+            if status == CriterionStatus.MISSING:
                 problems.append(
                     f"“{criterion.text}” is Essential: write a statement or choose "
                     "evidence."

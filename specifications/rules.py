@@ -540,11 +540,13 @@ def _composite(kind: str, rules: list[dict], facts: PortfolioFacts) -> RuleResul
         for number, (rule, result) in enumerate(pairs, start=1):
             if result.met:
                 which = rule.get("label") or f"alternative {number}"
+                # Its own figures only: an accuracy table under a criterion met
+                # by CPD would say the wrong thing.
                 return RuleResult(
                     True,
                     f"Met by {which}: {result.reason}",
                     result.counted,
-                    result.accuracy or figures,
+                    result.accuracy,
                 )
         return RuleResult(
             False,

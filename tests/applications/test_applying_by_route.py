@@ -276,18 +276,32 @@ def test_without_a_route_only_the_criteria_for_every_applicant_are_asked_for(
 def test_mapped_evidence_counts_for_a_criterion_not_saved_yet(alice, spec):
     """The draft ticks mapped evidence until the coder saves a choice."""
     application = apply(alice, spec, "acc")
-    resolving = spec.criteria.get(text__startswith="Proven experience resolving")
-    Statement.objects.filter(application=application, criterion=resolving).delete()
-    query = make_evidence(alice, "clinical_query")
-    EvidenceLink.objects.create(evidence=query, criterion=resolving, rationale="Yes.")
+    validating = spec.criteria.get(text__startswith="Ability to validate")
+    Statement.objects.filter(application=application, criterion=validating).delete()
+    query = make_evidence(alice, "contribution", contribution_type="validation")
+    EvidenceLink.objects.create(evidence=query, criterion=validating, rationale="Yes.")
 
     assert problems(application) == []
-    statements, chosen = application.evidence_by_criterion([resolving])
-    assert resolving.pk not in statements
-    assert [item.pk for item in chosen[resolving.pk]] == [query.pk]
+    statements, chosen = application.evidence_by_criterion([validating])
+    assert validating.pk not in statements
+    assert [item.pk for item in chosen[validating.pk]] == [query.pk]
 
     # Once saved with nothing ticked, the choice is the coder's.
-    Statement.objects.create(application=application, criterion=resolving, text="")
+    Statement.objects.create(application=application, criterion=validating, text="")
+    assert problems(application) == [
+        f"“{validating.text}” is Essential: write a statement or choose evidence."
+    ]
+
+
+def test_a_criterion_its_rule_meets_needs_no_statement(alice, spec):
+    """As the draft shows it: Evidenced, not Missing."""
+    application = apply(alice, spec, "acc")
+    resolving = spec.criteria.get(text__startswith="Proven experience resolving")
+    blank(application, resolving.text)
     assert problems(application) == [
         f"“{resolving.text}” is Essential: write a statement or choose evidence."
     ]
+
+    make_evidence(alice, "clinical_query")
+
+    assert problems(application) == []

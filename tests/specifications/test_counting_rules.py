@@ -291,6 +291,15 @@ def test_all_of_met_lists_each_and_counts_every_items(alice):
     assert set(result.counted) == {case.pk, cpd.pk}
 
 
+def test_alternatives_met_without_accuracy_carry_no_accuracy_figures(alice):
+    make_evidence(alice, "qualification", qualification_type="acc")
+
+    result = run(alice, "any_of", rules=[{"kind": "holds_acc"}, {"kind": "accuracy"}])
+
+    assert result.met
+    assert result.accuracy is None
+
+
 def test_a_composite_of_an_accuracy_rule_carries_its_figures(alice):
     make_audit(alice, date=datetime.date(2026, 3, 1))
     make_audit(alice, date=datetime.date(2026, 9, 1))
