@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from applications.models import Application, Statement, Vacancy
+from portfolio.formats import long_date
 from portfolio.forms import PortfolioFormMixin
 from portfolio.models import Evidence
 from portfolio.pid import validate_no_identifiers
@@ -19,7 +20,15 @@ def word_count(text: str) -> int:
 class VacancyForm(PortfolioFormMixin, forms.ModelForm):
     class Meta:
         model = Vacancy
-        fields = ["title", "band", "reference", "closing_date", "specification"]
+        fields = [
+            "title",
+            "band",
+            "salary",
+            "hours",
+            "reference",
+            "closing_date",
+            "specification",
+        ]
         widgets = {"closing_date": DateInput()}
         help_texts = {"closing_date": "Applications close at the end of this day."}
 
@@ -56,26 +65,35 @@ class VacancyForm(PortfolioFormMixin, forms.ModelForm):
         return reference
 
 
+class RouteField(forms.ChoiceField):
+    """The route: needed to submit, so it is not labelled optional; a draft saved
+    before it is chosen keeps none."""
+
+    def validate(self, value: str) -> None:
+        if value not in self.empty_values:
+            super().validate(value)
+
+
 class DraftForm(forms.Form):
     """The route, and for each criterion a statement and the evidence behind it.
 
-    The evidence offered for a criterion is what the coder has mapped to it."""
+    The evidence offered for a criterion is what the coder has mapped to it; for a
+    criterion not saved yet, all of it is ticked (see
+    `Application.evidence_by_criterion`)."""
 
-    route = forms.ChoiceField(
+    route = RouteField(
         label="Which route are you applying by?",
         choices=Application.Route.choices,
         widget=forms.RadioSelect,
-        required=False,
+        help_text="You need to choose one to submit. The criteria that apply "
+        "depend on it.",
     )
 
     def __init__(self, *args, application: Application, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.application = application
         self.criteria = list(criteria)
-        self.statements = {
-            s.criterion_id: s
-            for s in application.statements.prefetch_related("evidence")
-        }
+        self.statements, chosen = application.evidence_by_criterion(self.criteria)
         mapped: dict[int, list[int]] = {c.pk: [] for c in self.criteria}
         items = {}
         for item in (
@@ -100,7 +118,7 @@ class DraftForm(forms.Form):
                 validators=[validate_no_identifiers],
             )
             choices = [
-                (pk, f"{items[pk]['title']} ({items[pk]['date']:%-d %b %Y})")
+                (pk, f"{items[pk]['title']} ({long_date(items[pk]['date'])})")
                 for pk in mapped[c.pk]
             ]
             self.fields[evidence_name] = forms.TypedMultipleChoiceField(
@@ -112,9 +130,7 @@ class DraftForm(forms.Form):
             )
             if statement:
                 self.initial.setdefault(text_name, statement.text)
-                self.initial.setdefault(
-                    evidence_name, [e.pk for e in statement.evidence.all()]
-                )
+            self.initial.setdefault(evidence_name, [e.pk for e in chosen[c.pk]])
             self.rows.append(
                 {
                     "criterion": c,
@@ -145,12 +161,15 @@ class DraftForm(forms.Form):
 
     def save_valid(self) -> int:
         """Save the route and every criterion whose fields are valid, even when
-        others are not, so that nothing typed is lost. Returns how many failed."""
+        others are not, so that nothing typed is lost. Returns how many fields
+        failed (the route counting as one)."""
         data = self.cleaned_data
-        if "route" not in self.errors and "route" in data:
+        failed = 0
+        if "route" in self.errors:
+            failed += 1
+        elif "route" in data:
             self.application.route = data["route"]
             self.application.save(update_fields=["route", "updated_at"])
-        failed = 0
         for c in self.criteria:
             text_name, evidence_name = f"statement_{c.pk}", f"evidence_{c.pk}"
             if text_name in self.errors or evidence_name in self.errors:

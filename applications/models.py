@@ -10,9 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portfolio.formats import long_date
+from portfolio.metrics import PortfolioFacts
 from portfolio.models import Evidence
 from portfolio.pid import validate_no_identifiers
-from specifications.models import Criterion, PersonSpecification
+from specifications.coverage import CriterionStatus, criterion_status
+from specifications.models import Criterion, EvidenceLink, PersonSpecification
+from specifications.rules import evaluate
 
 
 class Vacancy(models.Model):
@@ -24,6 +27,19 @@ class Vacancy(models.Model):
     title = models.CharField(max_length=200, validators=[validate_no_identifiers])
     band = models.CharField(
         max_length=40, blank=True, validators=[validate_no_identifiers]
+    )
+    salary = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="As the advert gives it, for example £28,392 - £39,043 Dependent "
+        "on experience/qualifications (ACC/Non-ACC).",
+        validators=[validate_no_identifiers],
+    )
+    hours = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For example, 37.5 hours per week.",
+        validators=[validate_no_identifiers],
     )
     reference = models.CharField(
         max_length=40,
@@ -49,6 +65,9 @@ class Vacancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:vacancy", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()
@@ -167,10 +186,40 @@ class Application(models.Model):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    def evidence_by_criterion(
+        self, criteria: list[Criterion]
+    ) -> tuple[dict[int, "Statement"], dict[int, list[Evidence]]]:
+        """The statements by criterion, and the evidence behind each criterion:
+        the items chosen in its statement; for a criterion the coder has not
+        saved yet, the items they have mapped to it, as the draft ticks them
+        for them. Only the applicant's own items. Two queries: the statements
+        with their evidence, the mapped items."""
+        statements = {
+            s.criterion_id: s
+            for s in self.statements.prefetch_related("evidence").order_by("pk")
+        }
+        chosen: dict[int, list[Evidence]] = {
+            pk: [e for e in s.evidence.all() if e.owner_id == self.applicant_id]
+            for pk, s in statements.items()
+        }
+        unsaved = [c.pk for c in criteria if c.pk not in statements]
+        if unsaved:
+            for criterion in unsaved:
+                chosen[criterion] = []
+            for link in EvidenceLink.objects.filter(
+                criterion__in=unsaved, evidence__owner=self.applicant_id
+            ).select_related("evidence"):
+                chosen[link.criterion_id].append(link.evidence)
+        return statements, chosen
+
     def submission_problems(self, today: datetime.date) -> list[str]:
         """Why the application cannot be submitted now; empty when it can.
 
-        Costs two queries: the statements with their evidence, and the criteria.
+        Every Essential criterion that applies to the chosen route (with no route
+        chosen, those for every applicant) must not be Missing: a statement,
+        evidence chosen, or its rule met (`criterion_status`, as the draft shows
+        it). Costs the criteria, the statements with their evidence, the mapped
+        items, and the coder's figures that the rules read.
         """
         if not self.is_draft:
             status = self.get_status_display().lower()
@@ -182,18 +231,27 @@ class Application(models.Model):
             )
         if not self.route:
             problems.append("Choose the route you are applying by.")
-        statements = {
-            s.criterion_id: s for s in self.statements.prefetch_related("evidence")
-        }
-        for criterion in self.vacancy.specification.criteria.filter(
-            requirement=Criterion.Requirement.ESSENTIAL
-        ):
-            if criterion.route and self.route != self.Route.PORTFOLIO:
-                continue  # the portfolio route's own requirements
+        essential = [
+            criterion
+            for criterion in self.vacancy.specification.criteria.filter(
+                requirement=Criterion.Requirement.ESSENTIAL
+            )
+            if criterion.applies_to(self.route)
+        ]
+        statements, evidence = self.evidence_by_criterion(essential)
+        facts = PortfolioFacts(self.applicant, today)
+        for criterion in essential:
             statement = statements.get(criterion.pk)
-            if not statement or not (
-                statement.text.strip() or statement.evidence.all()
-            ):
+            status = criterion_status(
+                rule_result=(
+                    evaluate(criterion.rule_kind, criterion.rule_params, facts)
+                    if criterion.rule_kind
+                    else None
+                ),
+                chosen_items=evidence[criterion.pk],
+                statement_text=statement.text if statement else "",
+            )
+            if status == CriterionStatus.MISSING:
                 problems.append(
                     f"“{criterion.text}” is Essential: write a statement or choose "
                     "evidence."
@@ -272,7 +330,10 @@ class Snapshot(models.Model):
     """Everything the pack shows, frozen as canonical JSON at submission."""
 
     FORMAT = "coderfolio-submission"
-    VERSION = 2  # 2: evidence "details" are the kind's display rows, summary included
+    # 2: evidence "details" are the kind's display rows, summary included.
+    # 3: criteria say whether they apply to the route, with their "ref" and what
+    # their rules counted; evidence items say which criteria they support.
+    VERSION = 3
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="snapshot"

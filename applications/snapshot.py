@@ -39,32 +39,91 @@ def _verified_by(item: Evidence) -> dict | None:
     }
 
 
+def applicable_criteria(data: dict) -> list[dict]:
+    """The snapshot's criteria that apply to its route: those whose "applies" is
+    true, or, in snapshots from before criteria said so, whose "route" is "" or
+    the application's route."""
+    route = data.get("route") or ""
+    return [
+        criterion
+        for criterion in data.get("criteria") or []
+        if (
+            criterion["applies"]
+            if "applies" in criterion
+            else (criterion.get("route") or "") in ("", route)
+        )
+    ]
+
+
+def _rule_result(result: rules.RuleResult) -> dict:
+    """A rule's result as the snapshot keeps it; an accuracy rule's with the
+    figures it judged."""
+    data = {"met": result.met, "reason": result.reason}
+    figures = result.accuracy
+    if figures is not None:
+        weakest = figures.weakest_specialty
+        data |= {
+            "measures": [
+                {
+                    "key": m.key,
+                    "label": m.label,
+                    "correct": m.correct,
+                    "audited": m.audited,
+                    "percent": _decimal(m.percent),
+                    "threshold": _decimal(m.threshold),
+                    "met": m.met,
+                }
+                for m in figures.measures
+            ],
+            "window_months": figures.window_months,
+            "since": figures.since.isoformat(),
+            "audits": figures.audits,
+            "weakest_specialty": (
+                {"name": weakest[0], "percent": _decimal(weakest[1])}
+                if weakest
+                else None
+            ),
+        }
+    return data
+
+
+def _ref_number(ref: str) -> int:
+    return int(ref[1:])
+
+
 def build_snapshot(application: Application, today: datetime.date) -> dict:
-    """Everything the pack shows, from the live data, as plain JSON values."""
+    """Everything the pack shows, from the live data, as plain JSON values.
+
+    Only the criteria that apply to the application's route are numbered and
+    carry a statement, evidence and a rule result; the others say why they do not
+    apply. The evidence appendix holds every item chosen for, or counted by the
+    rule of, a criterion that applies, each once, numbered E1, E2, ... in the
+    order of the criteria."""
     user = application.applicant
     vacancy = application.vacancy
     spec = vacancy.specification
     facts = metrics.PortfolioFacts(user, today)
-    report = coverage.coverage(spec, facts)
+    report = coverage.coverage(spec, facts, application.route)
     route = coverage.route_check(report, facts)
-    statements = {
-        s.criterion_id: s
-        for s in application.statements.prefetch_related("evidence").order_by("pk")
-    }
+    statements, chosen = application.evidence_by_criterion(
+        [row.criterion for row in report.applicable]
+    )
 
-    refs: dict[int, str] = {}
-    for row in report.rows:
-        statement = statements.get(row.criterion.pk)
-        if statement:
-            for item in sorted(statement.evidence.all(), key=lambda e: (e.date, e.pk)):
-                if item.owner_id == user.pk:
-                    refs.setdefault(item.pk, f"E{len(refs) + 1}")
+    # Each item's number: for each criterion that applies, the items chosen for
+    # it, then those its rule counted, each by date.
+    wanted: dict[int, None] = {}  # an ordered set
+    for row in report.applicable:
+        for item in sorted(chosen[row.criterion.pk], key=lambda e: (e.date, e.pk)):
+            wanted[item.pk] = None
+        if row.rule_result:
+            # The rules give their items oldest first.
+            wanted.update(dict.fromkeys(row.rule_result.counted))
     # The items as fetched, each kind's specialty joined. What is prefetched on an
     # item belongs to that object, not to `item.details`: the kinds' own rows
     # (display_rows) need theirs prefetched on the kind's object.
     items = {
         item.pk: item
-        for item in Evidence.objects.filter(pk__in=refs, owner=user)
+        for item in Evidence.objects.filter(pk__in=wanted, owner=user)
         .with_details()
         .select_related(
             "specialtyexperience__specialty",
@@ -79,50 +138,78 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
             "complexcase__case_types",
         )
     }
+    # Numbered once fetched: an item deleted since the facts were read has none.
+    refs = {
+        pk: f"E{number}"
+        for number, pk in enumerate((pk for pk in wanted if pk in items), start=1)
+    }
 
     criteria = []
+    supports: dict[int, list[str]] = {pk: [] for pk in refs}
     for row in report.rows:
         c = row.criterion
+        entry = {
+            "ref": row.ref,
+            "applies": row.applies,
+            "not_applicable_reason": row.not_applicable_reason,
+            "order": c.order,
+            "category": c.category,
+            "category_label": c.get_category_display(),
+            "requirement": c.requirement,
+            "requirement_label": c.get_requirement_display(),
+            "route": c.route,
+            "text": c.text,
+            "rule": c.rule,
+        }
+        if not row.applies:
+            criteria.append(
+                entry
+                | {
+                    "statement": "",
+                    "evidence": [],
+                    "counted": [],
+                    "rule_result": None,
+                    "status": coverage.CriterionStatus.MISSING.value,
+                }
+            )
+            continue
         statement = statements.get(c.pk)
-        chosen = (
-            [refs[e.pk] for e in statement.evidence.all() if e.pk in refs]
-            if (statement)
+        chosen_items = [items[e.pk] for e in chosen[c.pk] if e.pk in refs]
+        chosen_refs = sorted({refs[e.pk] for e in chosen_items}, key=_ref_number)
+        counted = (
+            [pk for pk in row.rule_result.counted if pk in refs]
+            if (row.rule_result)
             else []
         )
-        chosen.sort(key=lambda ref: int(ref[1:]))
+        counted_refs = sorted({refs[pk] for pk in counted}, key=_ref_number)
+        for pk in {e.pk for e in chosen_items} | set(counted):
+            supports[pk].append(row.ref)
         status = coverage.criterion_status(
             rule_result=row.rule_result,
             mapped_items=[link.evidence for link in row.links],
-            chosen_items=[items[pk] for pk, ref in refs.items() if ref in chosen],
+            chosen_items=chosen_items,
             statement_text=statement.text if statement else "",
         )
         criteria.append(
-            {
-                "order": c.order,
-                "category": c.category,
-                "category_label": c.get_category_display(),
-                "requirement": c.requirement,
-                "requirement_label": c.get_requirement_display(),
-                "route": c.route,
-                "text": c.text,
+            entry
+            | {
                 "statement": statement.text if statement else "",
-                "evidence": chosen,
-                "rule": c.rule,
+                "evidence": chosen_refs,
+                "counted": counted_refs,
                 "rule_result": (
-                    {"met": row.rule_result.met, "reason": row.rule_result.reason}
-                    if row.rule_result
-                    else None
+                    _rule_result(row.rule_result) if row.rule_result else None
                 ),
                 "status": status.value,
             }
         )
 
     evidence = []
-    for pk, ref in sorted(refs.items(), key=lambda pair: int(pair[1][1:])):
+    for pk, ref in sorted(refs.items(), key=lambda pair: _ref_number(pair[1])):
         item = items[pk]
         evidence.append(
             {
                 "ref": ref,
+                "supports": sorted(set(supports[pk]), key=_ref_number),
                 "kind": item.kind,
                 "kind_label": item.get_kind_display(),
                 "title": item.title,

@@ -6,6 +6,7 @@ app_name = "applications"
 
 urlpatterns = [
     path("applications/", views.coder_home, name="coder_home"),
+    path("applications/vacancies/<int:pk>/", views.vacancy_detail, name="vacancy"),
     path("applications/vacancies/<int:pk>/apply/", views.apply, name="apply"),
     path("applications/<int:pk>/", views.draft, name="draft"),
     path("applications/<int:pk>/submit/", views.submit_view, name="submit"),

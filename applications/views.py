@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,8 +18,11 @@ from applications.models import (
     WithdrawalRefused,
 )
 from portfolio import metrics
+from portfolio.models import Evidence
 from portfolio.uploads import file_response
+from portfolio.views import url_for_each
 from specifications import coverage
+from specifications.models import ROUTE_NAMES, Criterion
 
 # --- Coders -------------------------------------------------------------------
 
@@ -42,7 +46,7 @@ def get_pack_for_user(request: HttpRequest, pk: int) -> SubmissionPack:
 def get_vacancy_for_user(request: HttpRequest, pk: int) -> Vacancy:
     """A vacancy the signed-in user may see: any, for a coder (to apply to); their
     organisation's own, for a recruiter. 404 otherwise."""
-    vacancies = Vacancy.objects.all()
+    vacancies = Vacancy.objects.select_related("organisation", "specification")
     if request.user.is_recruiter:
         vacancies = vacancies.filter(organisation=request.user.organisation)
     return get_or_404(request, vacancies, pk=pk)
@@ -62,6 +66,38 @@ def coder_home(request: HttpRequest) -> HttpResponse:
         request,
         "applications/coder_home.html",
         {"applications": applications, "vacancies": vacancies, "applied": applied},
+    )
+
+
+@login_required
+def vacancy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A vacancy as its advert gives it, with its person specification: what a
+    coder reads before applying (and a recruiter of its organisation, to see what
+    coders see)."""
+    vacancy = get_vacancy_for_user(request, pk)
+    criteria = list(vacancy.specification.criteria.all())
+    categories = [
+        {
+            "label": label,
+            "rows": [c for c in criteria if c.category == category],
+        }
+        for category, label in Criterion.Category.choices
+    ]
+    application = None
+    if request.user.is_coder:
+        application = Application.objects.filter(
+            vacancy=vacancy, applicant=request.user
+        ).first()
+    return render(
+        request,
+        "applications/vacancy_detail.html",
+        {
+            "vacancy": vacancy,
+            "categories": [c for c in categories if c["rows"]],
+            "routes": Criterion.Route,
+            "has_routes": any(c.route for c in criteria),
+            "application": application,
+        },
     )
 
 
@@ -85,7 +121,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     if not application.is_draft:
         return redirect("applications:packs", application.pk)
     spec = application.vacancy.specification
-    criteria = spec.criteria.all()
+    criteria = list(spec.criteria.all())
     form = DraftForm(
         request.POST if request.method == "POST" else None,
         application=application,
@@ -100,24 +136,50 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("applications:submit", application.pk)
             return redirect("applications:draft", application.pk)
     facts = metrics.PortfolioFacts(request.user, timezone.localdate())
-    report = coverage.coverage(spec, facts)
+    report = coverage.coverage(spec, facts, application.route)
     by_criterion = {row.criterion.pk: row for row in report.rows}
+    # As saved (after a POST, perhaps in part): what the statuses are of.
+    statements, chosen = application.evidence_by_criterion(criteria)
+    counted = {
+        item["pk"]: item
+        for item in Evidence.objects.filter(
+            owner=request.user,
+            pk__in={
+                pk
+                for row in report.rows
+                if row.rule_result
+                for pk in row.rule_result.counted
+            },
+        ).values("pk", "title", "date")
+    }
+    evidence_url = url_for_each("portfolio:evidence_detail")
     for row in form.rows:
         portfolio = by_criterion[row["criterion"].pk]
-        statement = form.statements.get(portfolio.criterion.pk)
-        row["rule_result"] = portfolio.rule_result
+        statement = statements.get(portfolio.criterion.pk)
+        row["coverage"] = portfolio
         row["status"] = coverage.criterion_status(
             rule_result=portfolio.rule_result,
             mapped_items=[link.evidence for link in portfolio.links],
-            chosen_items=list(statement.evidence.all()) if statement else [],
+            chosen_items=chosen[portfolio.criterion.pk],
             statement_text=statement.text if statement else "",
         )
+        row["counted"] = [
+            counted[pk] | {"url": evidence_url(pk)}
+            for pk in (portfolio.rule_result.counted if portfolio.rule_result else ())
+            if pk in counted
+        ]
+        row["open"] = bool(row["text"].errors or row["evidence"].errors)
+    not_applicable = [row for row in form.rows if not row["coverage"].applies]
     return render(
         request,
         "applications/draft.html",
         {
             "application": application,
             "form": form,
+            "applicable": [row for row in form.rows if row["coverage"].applies],
+            "not_applicable": not_applicable,
+            "not_applicable_open": any(row["open"] for row in not_applicable),
+            "route_name": ROUTE_NAMES.get(application.route, ""),
             "report": report,
             "route": coverage.route_check(report, facts),
             "problems": application.submission_problems(timezone.localdate()),

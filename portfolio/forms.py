@@ -326,6 +326,7 @@ class EmploymentForm(PortfolioFormMixin, forms.ModelForm):
         model = Employment
         fields = [
             "employer",
+            "organisation_type",
             "role",
             "band",
             "start_date",

@@ -9,17 +9,20 @@ its own: `specifications.rules.accuracy_standard`).
 """
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 
 from portfolio.formats import long_date
 from portfolio.models import (
     AUDIT_MEASURES,
     AccuracyAudit,
     CaseType,
+    ComplexCase,
     Contribution,
     CPDActivity,
     Employment,
@@ -34,6 +37,14 @@ from portfolio.models import (
 # defaults of a spec's accuracy rule.
 ACCURACY_WINDOW_MONTHS = 12
 ACCURACY_THRESHOLD = Decimal(90)
+# Each measure's own threshold where a spec's accuracy rule sets none: the DSPT's
+# "Standards Met" levels (primary 90%, secondary 85%).
+MEASURE_THRESHOLDS = {
+    "primary_diagnosis": 90,
+    "secondary_diagnoses": 85,
+    "primary_procedure": 90,
+    "secondary_procedures": 85,
+}
 REFRESHER_YEARS = 3
 
 
@@ -46,6 +57,7 @@ class Accuracy:
     correct: int = 0
     audited: int = 0
     measures: list[dict] = field(default_factory=list)
+    audit_ids: list[int] = field(default_factory=list)  # oldest first
 
     @property
     def percent(self) -> Decimal | None:
@@ -80,7 +92,7 @@ _COUNT_FIELDS = [
 
 
 def audit_rows(owner) -> list[dict]:
-    """The owner's audits, oldest first, as plain rows: date, title and each
+    """The owner's audits, oldest first, as plain rows: pk, date, title and each
     measure's `<key>_correct` and `<key>_audited`. One query.
 
     Plain rows rather than model instances: a three-year portfolio has dozens of
@@ -89,7 +101,7 @@ def audit_rows(owner) -> list[dict]:
     return list(
         AccuracyAudit.objects.filter(owner=owner)
         .order_by("date", "pk")
-        .values("date", "title", *_COUNT_FIELDS)
+        .values("pk", "date", "title", *_COUNT_FIELDS)
     )
 
 
@@ -104,7 +116,9 @@ def accuracy_of(
     keys = measures or MEASURE_KEYS
     rows = [row for row in rows if since is None or row["date"] >= since]
     labels = dict(AUDIT_MEASURES)
-    result = Accuracy(since=since, audits=len(rows))
+    result = Accuracy(
+        since=since, audits=len(rows), audit_ids=[row.get("pk") for row in rows]
+    )
     for key in keys:
         correct = sum(row[f"{key}_correct"] for row in rows)
         audited = sum(row[f"{key}_audited"] for row in rows)
@@ -151,16 +165,45 @@ def merge_periods(
     return merged
 
 
-def years_of_experience(owner, today: datetime.date) -> Decimal:
-    """Years in clinical coding posts, overlapping posts counted once. One query."""
+def employment_rows(owner) -> list[dict]:
+    """The owner's posts, newest first, as plain rows: pk, employer, start_date,
+    end_date, is_coding_role, organisation_type. One query."""
+    return list(
+        Employment.objects.filter(owner=owner)
+        .order_by("-start_date", "-pk")
+        .values(
+            "pk",
+            "employer",
+            "start_date",
+            "end_date",
+            "is_coding_role",
+            "organisation_type",
+        )
+    )
+
+
+def coding_years(
+    rows: list[dict],
+    today: datetime.date,
+    organisation_types: Iterable[str] = (),
+) -> Decimal:
+    """Years in clinical coding posts (`employment_rows`), overlapping posts
+    counted once; only in organisations of the types given, if any are."""
+    types = set(organisation_types)
     periods = [
-        (start, min(end or today, today))
-        for start, end in Employment.objects.filter(
-            owner=owner, is_coding_role=True, start_date__lte=today
-        ).values_list("start_date", "end_date")
+        (row["start_date"], min(row["end_date"] or today, today))
+        for row in rows
+        if row["is_coding_role"]
+        and row["start_date"] <= today
+        and (not types or row["organisation_type"] in types)
     ]
     days = sum((end - start).days + 1 for start, end in merge_periods(periods))
     return (Decimal(days) / Decimal("365.25")).quantize(Decimal("0.1"))
+
+
+def years_of_experience(owner, today: datetime.date) -> Decimal:
+    """Years in clinical coding posts, overlapping posts counted once. One query."""
+    return coding_years(employment_rows(owner), today)
 
 
 def refresher_warning(last: datetime.date | None, today: datetime.date) -> str | None:
@@ -212,7 +255,11 @@ class PortfolioFacts:
     - `specialties`: the specialties with evidence, with item counts
       (`specialty_count`);
     - `case_type_counts`: complex cases per case type;
-    - `years`: years in coding posts.
+    - `employment`: the posts (`years`, `coding_years()`);
+    and, for the rules, which also say which items they counted:
+    - `items`: every item as a light row with the fields rules filter by;
+    - `item_specialties`: each item's specialties (`accuracy_by_specialty()`);
+    - `case_types_of`: each complex case's case types.
     """
 
     def __init__(self, owner, today: datetime.date) -> None:
@@ -237,9 +284,88 @@ class PortfolioFacts:
         """Every audit, oldest first, with its overall accuracy."""
         return trend_of(self.audits)
 
+    def accuracy_by_specialty(
+        self,
+        months: int = ACCURACY_WINDOW_MONTHS,
+        measures: list[str] | None = None,
+    ) -> list[tuple[str, Accuracy]]:
+        """Weighted accuracy per specialty of the audits of the last `months`
+        months that name specialties, weakest first; an audit of several
+        specialties counts for each of them."""
+        since = months_before(self.today, months)
+        by_name: dict[str, list[dict]] = defaultdict(list)
+        for row in self.audits:
+            if row["date"] >= since:
+                for _code, name in self.item_specialties.get(row["pk"], ()):
+                    by_name[name].append(row)
+        results = [
+            (name, accuracy_of(rows, since, measures)) for name, rows in by_name.items()
+        ]
+        results = [(name, acc) for name, acc in results if acc.percent is not None]
+        return sorted(results, key=lambda pair: (pair[1].percent, pair[0]))
+
+    @cached_property
+    def employment(self) -> list[dict]:
+        """The posts, newest first (`employment_rows`)."""
+        return employment_rows(self.owner)
+
     @cached_property
     def years(self) -> Decimal:
-        return years_of_experience(self.owner, self.today)
+        return coding_years(self.employment, self.today)
+
+    def coding_years(self, organisation_types: Iterable[str] = ()) -> Decimal:
+        """Years in coding posts, only in organisations of these types if given."""
+        return coding_years(self.employment, self.today, organisation_types)
+
+    @cached_property
+    def items(self) -> list[dict]:
+        """Every item, oldest first, as a light row: pk, kind, date, end_date,
+        title, and what rules filter by (contribution_type, cpd_type,
+        qualification_type, expires_on, episodes_coded, target_episodes,
+        timeliness_percent; None where the kind has no such field). One query,
+        each kind's table joined."""
+        return list(
+            Evidence.objects.filter(owner=self.owner)
+            .order_by("date", "pk")
+            .values(
+                "pk",
+                "kind",
+                "date",
+                "end_date",
+                "title",
+                contribution_type=F("contribution__contribution_type"),
+                cpd_type=F("cpdactivity__cpd_type"),
+                qualification_type=F("qualification__qualification_type"),
+                expires_on=F("qualification__expires_on"),
+                episodes_coded=F("productivity__episodes_coded"),
+                target_episodes=F("productivity__target_episodes"),
+                timeliness_percent=F("productivity__timeliness_percent"),
+            )
+        )
+
+    @cached_property
+    def item_specialties(self) -> dict[int, list[tuple[str, str]]]:
+        """Each item's specialties as (code, name), by item pk. One query."""
+        through = Evidence.specialties.through
+        specialties: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        for pk, code, name in (
+            through.objects.filter(evidence__owner=self.owner)
+            .order_by("specialty__name")
+            .values_list("evidence_id", "specialty__code", "specialty__name")
+        ):
+            specialties[pk].append((code, name))
+        return dict(specialties)
+
+    @cached_property
+    def case_types_of(self) -> dict[int, set[str]]:
+        """Each complex case's case types (slugs), by item pk. One query."""
+        through = ComplexCase.case_types.through
+        types: dict[int, set[str]] = defaultdict(set)
+        for pk, slug in through.objects.filter(
+            complexcase__owner=self.owner
+        ).values_list("complexcase_id", "casetype__slug"):
+            types[pk].add(slug)
+        return dict(types)
 
     @cached_property
     def summary(self) -> ItemSummary:

@@ -656,6 +656,19 @@ KIND_MODELS: dict[str, type[Evidence]] = {
 class Employment(models.Model):
     """A post in the employment history; coding posts count towards experience."""
 
+    class OrganisationType(models.TextChoices):
+        """The kind of organisation a post was in: a person specification may ask
+        for experience "in an acute NHS environment"."""
+
+        ACUTE = "acute", "Acute NHS trust"
+        MENTAL_HEALTH_COMMUNITY = (
+            "mental_health_community",
+            "Mental health or community NHS trust",
+        )
+        OTHER_NHS = "other_nhs", "Other NHS organisation"
+        INDEPENDENT = "independent", "Independent sector"
+        OTHER = "other", "Other organisation"
+
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employment"
     )
@@ -666,6 +679,14 @@ class Employment(models.Model):
         blank=True,
         help_text="For example, Band 4.",
         validators=[validate_no_identifiers],
+    )
+    organisation_type = models.CharField(
+        "type of organisation",
+        max_length=30,
+        choices=OrganisationType.choices,
+        blank=True,
+        default="",
+        help_text="Some posts ask for experience in an acute NHS trust.",
     )
     start_date = models.DateField()
     end_date = models.DateField(

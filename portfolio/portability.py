@@ -473,6 +473,9 @@ def _check_header(data: object) -> dict:
 
 def _prepare_employment(raw: object, where: str, owner, references: dict) -> Employment:
     fields = _employment_fields()
+    if isinstance(raw, dict):
+        # Files exported before posts had an organisation type lack it.
+        raw = {"organisation_type": "", **raw}
     _check_keys(where, raw, [f.name for f in fields])
     post = Employment(owner=owner)
     for f in fields:

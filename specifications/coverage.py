@@ -64,29 +64,50 @@ class CriterionCoverage:
     links: list[EvidenceLink]
     rule_result: RuleResult | None
     status: CriterionStatus
+    applies: bool = True
+    not_applicable_reason: str = ""
+    # "C1", "C2", ...: the criteria that apply, numbered in the spec's order;
+    # None for one that does not apply.
+    ref: str | None = None
 
 
 @dataclass
 class Coverage:
     specification: PersonSpecification
     rows: list[CriterionCoverage]
+    route: str | None = None
     totals: dict[str, int] = field(default_factory=dict)
     by_category: list[dict] = field(default_factory=list)
 
     @property
+    def applicable(self) -> list[CriterionCoverage]:
+        return [row for row in self.rows if row.applies]
+
+    @property
+    def not_applicable(self) -> list[CriterionCoverage]:
+        """The criteria of the other route, each with why it does not apply."""
+        return [row for row in self.rows if not row.applies]
+
+    @property
     def gaps(self) -> list[CriterionCoverage]:
-        """Essential criteria with nothing behind them yet."""
+        """Essential criteria that apply with nothing behind them yet."""
         return [
             row
-            for row in self.rows
+            for row in self.applicable
             if row.status == CriterionStatus.MISSING
             and row.criterion.requirement == Criterion.Requirement.ESSENTIAL
         ]
 
 
-def coverage(spec: PersonSpecification, facts: PortfolioFacts) -> Coverage:
+def coverage(
+    spec: PersonSpecification, facts: PortfolioFacts, route: str | None = None
+) -> Coverage:
     """Each criterion's status for the coder, from the evidence mapped to it and its
-    rule (see `criterion_status`). Queries do not grow with the evidence."""
+    rule (see `criterion_status`), and whether it applies to `route` ("acc",
+    "portfolio", "" for none chosen yet; None, as on the matrix, for every
+    criterion: the coder sees both routes). Totals, categories and gaps count the
+    criteria that apply. Every rule is evaluated, so that the route check can read
+    the other route's criteria too. Queries do not grow with the evidence."""
     criteria = list(spec.criteria.all())
     links_by_criterion: dict[int, list[EvidenceLink]] = {c.pk: [] for c in criteria}
     for link in EvidenceLink.objects.filter(
@@ -104,13 +125,29 @@ def coverage(spec: PersonSpecification, facts: PortfolioFacts) -> Coverage:
         status = criterion_status(
             rule_result=result, mapped_items=[link.evidence for link in links]
         )
-        rows.append(CriterionCoverage(criterion, links, result, status))
-    report = Coverage(spec, rows)
+        applies = route is None or criterion.applies_to(route)
+        rows.append(
+            CriterionCoverage(
+                criterion,
+                links,
+                result,
+                status,
+                applies=applies,
+                not_applicable_reason=(
+                    "" if applies else criterion.not_applicable_reason(route)
+                ),
+            )
+        )
+    for number, row in enumerate((row for row in rows if row.applies), start=1):
+        row.ref = f"C{number}"
+    report = Coverage(spec, rows, route)
     report.totals = {status: 0 for status in PORTFOLIO_STATUSES}
-    for row in rows:
+    for row in report.applicable:
         report.totals[row.status] += 1
     for category, label in Criterion.Category.choices:
-        in_category = [row for row in rows if row.criterion.category == category]
+        in_category = [
+            row for row in report.applicable if row.criterion.category == category
+        ]
         report.by_category.append(
             {
                 "category": category,
@@ -140,7 +177,10 @@ class RouteCheck:
 
 
 def route_check(report: Coverage, facts: PortfolioFacts) -> RouteCheck:
-    """Which application route the coder qualifies by, and why."""
+    """Which application route the coder qualifies by, and why: the ACC route by
+    holding ACC; the portfolio route by the criteria that apply to it alone (or,
+    in a spec without such criteria, its Essential criteria that are not the ACC
+    route's). Reads every row of the report, whichever route it was made for."""
     acc = evaluate(RuleKind.HOLDS_ACC, {}, facts)
     if acc.met:
         return RouteCheck("acc", [acc.reason])
@@ -150,6 +190,7 @@ def route_check(report: Coverage, facts: PortfolioFacts) -> RouteCheck:
         row
         for row in report.rows
         if row.criterion.requirement == Criterion.Requirement.ESSENTIAL
+        and row.criterion.route != Criterion.Route.ACC
         and row.criterion.rule_kind != RuleKind.HOLDS_ACC
     ]
     unmet = [row for row in route_rows if row.status == CriterionStatus.MISSING]

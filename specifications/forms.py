@@ -77,7 +77,8 @@ class LinkFromCriterionForm(LinkForm):
 def criterion_label(criterion: Criterion) -> str:
     return (
         f"{criterion.get_category_display()}, {criterion.get_requirement_display()}"
-        f"{' (portfolio route)' if criterion.route else ''}: {criterion.text}"
+        f"{f' ({criterion.get_route_display()})' if criterion.route else ''}: "
+        f"{criterion.text}"
     )
 
 
@@ -112,7 +113,7 @@ class CriterionForm(PortfolioFormMixin, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text='JSON, for example {"kind": "experience_years", "years": 3}. '
         "Kinds: accuracy, experience_years, holds_acc, specialty_count, item_count, "
-        "refresher_within.",
+        'refresher_within; any_of and all_of take "rules", a list of rules.',
         validators=[validate_no_identifiers],
     )
 

@@ -57,6 +57,10 @@ class PersonSpecification(models.Model):
         return self.locked_at is not None
 
 
+# How a sentence names each route: "Applies to the ACC route only".
+ROUTE_NAMES = {"acc": "ACC route", "portfolio": "portfolio route"}
+
+
 class Criterion(models.Model):
     """One line of a person specification, optionally with a rule the app can check."""
 
@@ -71,8 +75,13 @@ class Criterion(models.Model):
         DESIRABLE = "desirable", "Desirable"
 
     class Route(models.TextChoices):
+        """Who a criterion applies to: every applicant, or those applying by one
+        route (the listing's "NCCQ Accredited Clinical Coder (ACC)" or "a
+        well-evidenced coding portfolio")."""
+
         ALL = "", "Every applicant"
-        PORTFOLIO = "portfolio", "Portfolio route"
+        ACC = "acc", "ACC route only"
+        PORTFOLIO = "portfolio", "Portfolio route only"
 
     class RuleKind(models.TextChoices):
         ACCURACY = "accuracy", "Sustained accuracy"
@@ -81,6 +90,8 @@ class Criterion(models.Model):
         SPECIALTY_COUNT = "specialty_count", "Number of specialties"
         ITEM_COUNT = "item_count", "Number of items of a kind"
         REFRESHER_WITHIN = "refresher_within", "Standards Refresher within N years"
+        ANY_OF = "any_of", "Any one of several rules"
+        ALL_OF = "all_of", "All of several rules"
 
     specification = models.ForeignKey(
         PersonSpecification, on_delete=models.CASCADE, related_name="criteria"
@@ -103,6 +114,19 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def applies_to(self, route: str) -> bool:
+        """Whether the criterion applies to an applicant by `route` ("acc",
+        "portfolio"; "" when none is chosen yet, so only the criteria for every
+        applicant apply). The one place that decides it: coverage, the draft, the
+        submission check and the snapshot all ask here."""
+        return not self.route or self.route == route
+
+    def not_applicable_reason(self, route: str) -> str:
+        """Why the criterion does not apply to `route`; "" when it does."""
+        if self.applies_to(route):
+            return ""
+        return f"Applies to the {ROUTE_NAMES[self.route]} only"
 
     def clean_fields(self, exclude=None) -> None:
         # rule_kind and rule_params are one rule: clean() checks them together.

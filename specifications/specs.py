@@ -19,8 +19,17 @@ from portfolio.pid import quoted
 from specifications.models import Criterion, PersonSpecification
 
 FORMAT = "coderfolio-person-specification"
+# The version of the file format, not of a spec. 2: a criterion's route may be
+# "acc" as well as "portfolio", and rules may be any_of / all_of of other rules.
+# Files of version 1 (no "format_version") still import: their routes mean the same.
+FORMAT_VERSION = 2
+ROUTES_BY_FORMAT = {
+    1: ["", "portfolio"],
+    2: Criterion.Route.values,
+}
 MAX_SPEC_BYTES = 1024 * 1024
-# A spec nests five deep (file, criteria, criterion, rule, a rule's list).
+# A spec nests nine deep (file, criteria, criterion, rule, its rules, a rule,
+# its rules, a rule, a rule's list or thresholds).
 MAX_SPEC_DEPTH = 10
 # Paths under /specifications/ that a spec's slug must not take.
 RESERVED_SLUGS = {"new", "import", "map", "links"}
@@ -41,6 +50,7 @@ def spec_to_dict(spec: PersonSpecification) -> dict:
     """The spec in the shareable JSON format (see the README)."""
     return {
         "format": FORMAT,
+        "format_version": FORMAT_VERSION,
         "title": spec.title,
         "organisation": spec.organisation.name,
         "band": spec.band,
@@ -139,7 +149,7 @@ def _full_clean(obj: models.Model, where: str, **options) -> None:
         raise SpecImportError(" ".join(problems)) from None
 
 
-def _criterion(raw: Any, number: int) -> Criterion:
+def _criterion(raw: Any, number: int, format_version: int) -> Criterion:
     where = f"Criterion {number}"
     if not isinstance(raw, dict):
         raise SpecImportError(f"{where} must be an object.")
@@ -154,7 +164,7 @@ def _criterion(raw: Any, number: int) -> Criterion:
     choices = {
         "category": Criterion.Category.values,
         "requirement": Criterion.Requirement.values,
-        "route": Criterion.Route.values,
+        "route": ROUTES_BY_FORMAT[format_version],
     }
     for key, allowed in choices.items():
         if raw.get(key, "") not in allowed:
@@ -200,6 +210,16 @@ def import_spec(
         raise SpecImportError(
             f"This is not a person specification file (format {data.get('format')!r})."
         )
+    format_version = data.get("format_version", 1)
+    if (
+        not isinstance(format_version, int)
+        or isinstance(format_version, bool)
+        or format_version not in ROUTES_BY_FORMAT
+    ):
+        raise SpecImportError(
+            f"The file's format_version {format_version!r} is not one this app "
+            f"reads: use {' or '.join(str(v) for v in ROUTES_BY_FORMAT)}."
+        )
     missing = {"title", "organisation", "band", "version", "criteria"} - set(data)
     if missing:
         raise SpecImportError(f"The specification lacks {', '.join(sorted(missing))}.")
@@ -235,7 +255,10 @@ def import_spec(
             f"The specification has {len(data['criteria'])} criteria: it can have "
             f"{MAX_CRITERIA} at most."
         )
-    criteria = [_criterion(raw, n) for n, raw in enumerate(data["criteria"], start=1)]
+    criteria = [
+        _criterion(raw, n, format_version)
+        for n, raw in enumerate(data["criteria"], start=1)
+    ]
     if PersonSpecification.objects.filter(
         organisation=organisation, title=title, version=version
     ).exists():

@@ -98,6 +98,10 @@ def spec_matrix(request: HttpRequest, slug: str) -> HttpResponse:
             "spec": spec,
             "report": report,
             "route": coverage.route_check(report, facts),
+            "has_routes": any(row.criterion.route for row in report.rows),
+            # For the key to the route tags.
+            "acc_example": Criterion(route=Criterion.Route.ACC),
+            "portfolio_example": Criterion(route=Criterion.Route.PORTFOLIO),
         },
     )
 

@@ -33,6 +33,9 @@ RECRUITERS_OWN = Who(allowed=("rachel",), refused=("oscar", "alice"))
 # only their own organisation's.
 EVERY_CODER = Who(allowed=("alice", "bob"), refused=("oscar",))
 SPEC_READERS = Who(allowed=("rachel", "alice"), refused=("oscar",))
+# A vacancy's page: every coder reads it before applying; a recruiter of its own
+# organisation sees what coders see; another organisation's recruiter, nothing.
+VACANCY_READERS = Who(allowed=("alice", "bob", "rachel"), refused=("oscar",))
 
 
 class Row(NamedTuple):
@@ -71,6 +74,7 @@ ROWS = [
     Row("specs:edit", "spec", RECRUITERS_OWN, "post"),
     Row("specs:copy", "spec", RECRUITERS_OWN, "post"),
     # applications.views.get_vacancy_for_user
+    Row("applications:vacancy", "vacancy", VACANCY_READERS),
     Row("applications:apply", "vacancy", EVERY_CODER, "post"),
     # applications.views.get_vacancy_for_recruiter
     Row("applications:vacancy_edit", "vacancy", RECRUITERS_OWN, "post"),

@@ -105,6 +105,12 @@ def test_the_demo_has_an_open_vacancy_and_a_submitted_application_with_packs(
     vacancy = Vacancy.objects.get(organisation=recruiter.organisation)
     assert vacancy.is_open
     assert vacancy.specification.slug == "uhd-senior-clinical-coder-v1"
+    # As the job listing gives them.
+    assert vacancy.title == "Senior Clinical Coder/Clinical Coder (ACC/Non-ACC)"
+    assert (vacancy.band, vacancy.hours) == ("Band 4", "37.5 hours per week")
+    assert vacancy.salary == (
+        "£28,392 - £39,043 Dependent on experience/qualifications (ACC/Non-ACC)"
+    )
     application = Application.objects.get()
     assert application.status == Application.Status.SUBMITTED
     assert application.applicant.email == "coder@demo.coderfolio.test"

@@ -101,7 +101,7 @@ def test_matrix_draft_snapshot_and_pack_agree_on_each_criterions_status(
     found = {
         text: (
             tag_after(matrix.content.decode(), f'id="criterion-{criterion.pk}"'),
-            tag_after(draft.content.decode(), f'id="criterion-{criterion.pk}-heading"'),
+            tag_after(draft.content.decode(), f'id="criterion-{criterion.pk}"'),
             CriterionStatus(stored[text]).label,
             pack_label(html, text),
         )

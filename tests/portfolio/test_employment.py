@@ -169,6 +169,31 @@ def test_an_owner_adds_a_post(signed_in, alice):
     assert experience(page) == "3.0"
 
 
+def test_an_owner_says_what_kind_of_organisation_a_post_was_in(signed_in, alice):
+    form = pages.html(signed_in.get(ADD_URL))
+    assert 'name="organisation_type"' in form
+    assert '<option value="acute">Acute NHS trust</option>' in form
+
+    response = signed_in.post(ADD_URL, post_data(organisation_type="acute"))
+
+    assert response.status_code == 302, errors_of(response)
+    assert Employment.objects.get().organisation_type == "acute"
+
+
+def test_the_type_of_organisation_may_be_left_out(signed_in, alice):
+    response = signed_in.post(ADD_URL, post_data())
+
+    assert response.status_code == 302, errors_of(response)
+    assert Employment.objects.get().organisation_type == ""
+
+
+def test_an_unknown_type_of_organisation_is_refused(signed_in, alice):
+    response = signed_in.post(ADD_URL, post_data(organisation_type="spaceport"))
+
+    assert "Select a valid choice" in errors_of(response)
+    assert not Employment.objects.exists()
+
+
 def test_an_owner_adds_a_current_post_without_an_end_date(signed_in, alice):
     response = signed_in.post(
         ADD_URL, post_data(**date_parts("end_date", None), band="")

@@ -248,6 +248,7 @@ def test_export_describes_every_kind_with_its_own_fields(rich_portfolio):
 
     assert document["employment"][0] == {
         "employer": "Trust B NHS Trust",
+        "organisation_type": "",
         "role": "Ward clerk",
         "band": "",
         "start_date": "2016-01-04",
@@ -409,6 +410,32 @@ def assert_refused(document, owner, media_root, *fragments: str) -> str:
 def test_the_document_itself_imports(document, bob):
     assert import_portfolio(document, bob) == ImportSummary(
         evidence=2, employment=1, attachments=1
+    )
+
+
+def test_a_posts_organisation_type_travels_with_it(document, bob):
+    document["employment"][0]["organisation_type"] = "acute"
+
+    import_portfolio(document, bob)
+
+    assert Employment.objects.get(owner=bob).organisation_type == "acute"
+
+
+def test_a_file_exported_before_posts_had_an_organisation_type_imports(document, bob):
+    del document["employment"][0]["organisation_type"]
+
+    import_portfolio(document, bob)
+
+    assert Employment.objects.get(owner=bob).organisation_type == ""
+
+
+def test_an_unknown_organisation_type_is_refused(document, bob, media_root):
+    document["employment"][0]["organisation_type"] = "spaceport"
+    assert_refused(
+        document,
+        bob,
+        media_root,
+        'employment post 1, organisation_type: "spaceport" is not one of acute,',
     )
 
 

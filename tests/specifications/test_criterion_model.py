@@ -14,7 +14,7 @@ from tests.portfolio.forms_data import spec_formset_data
 SHAPE = 'A rule must be null or an object with a "kind".'
 UNKNOWN_KIND = (
     "Unknown rule kind 'vibes': use one of accuracy, experience_years, holds_acc, "
-    "specialty_count, item_count, refresher_within."
+    "specialty_count, item_count, refresher_within, any_of, all_of."
 )
 
 

@@ -36,7 +36,8 @@ UHD_SLUG = "uhd-senior-clinical-coder-v1"
 # The first ten treatment function codes the demo portfolio uses.
 TEN_SPECIALTIES = ["100", "101", "110", "120", "130", "300", "301", "320", "330", "340"]
 ACCURACY_REASON = re.compile(
-    r"^\d+\.\d% over \d+ audits since \d{4}-\d{2}-\d{2}: met \(needs 90% over 2\)$"
+    r"^\d+\.\d% over \d+ audits since 25 November 2025: met \(needs 90% over 2, "
+    r"each measure at its threshold(; weakest specialty .+ \d+\.\d%)?\)$"
 )
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
@@ -98,11 +99,19 @@ def validation_message(kind: str, params: dict) -> str:
 
 
 def test_clean_rule_fills_the_accuracy_defaults():
+    """Each measure's threshold defaults to the DSPT "Standards Met" level."""
     assert clean_rule("accuracy", {}) == {
         "window_months": 12,
         "threshold": 90,
         "min_audits": 2,
         "measures": MEASURE_KEYS,
+        "thresholds": {
+            "primary_diagnosis": 90,
+            "secondary_diagnoses": 85,
+            "primary_procedure": 90,
+            "secondary_procedures": 85,
+        },
+        "by_specialty": True,
     }
 
 
@@ -112,6 +121,9 @@ def test_clean_rule_fills_the_item_count_and_refresher_defaults():
         "min": 1,
         "case_type": "",
         "contribution_types": [],
+        "cpd_types": [],
+        "topics": [],
+        "met_target": False,
     }
     assert clean_rule("refresher_within", {}) == {"years": 3}
     assert clean_rule("holds_acc", {}) == {}
@@ -123,6 +135,13 @@ def test_clean_rule_keeps_the_parameters_given():
         "threshold": 95.5,
         "min_audits": 3,
         "measures": ["primary_diagnosis"],
+        "thresholds": {
+            "primary_diagnosis": 95,
+            "secondary_diagnoses": 90,
+            "primary_procedure": 95,
+            "secondary_procedures": 90,
+        },
+        "by_specialty": False,
     }
 
     assert clean_rule("accuracy", params) == params
@@ -162,7 +181,8 @@ def test_clean_rule_refuses_an_unknown_parameter_and_names_it():
         "Rule 'holds_acc' does not take years; it takes no parameters."
     )
     assert validation_message("experience_years", {"years": 3, "yeers": 3}) == (
-        "Rule 'experience_years' does not take yeers; it takes years."
+        "Rule 'experience_years' does not take yeers; it takes years, "
+        "organisation_types."
     )
 
 
@@ -267,7 +287,8 @@ def test_accuracy_is_met_with_enough_audits_over_the_threshold(alice):
 
     assert result.met
     assert result.reason == (
-        "92.4% over 4 audits since 2025-11-25: met (needs 90% over 2)"
+        "92.4% over 4 audits since 25 November 2025: met (needs 90% over 2, each "
+        "measure at its threshold)"
     )
 
 
@@ -279,7 +300,8 @@ def test_accuracy_below_the_threshold_is_not_met(alice):
 
     assert not result.met
     assert result.reason == (
-        "87.0% over 2 audits since 2025-11-25: not met (needs 90% over 2)"
+        "87.0% over 2 audits since 25 November 2025: not met (overall 87.0%, needs "
+        "90%; primary diagnosis 87.0%, needs 90%)"
     )
 
 
@@ -293,7 +315,8 @@ def test_accuracy_counts_only_audits_in_the_window(alice):
 
     assert result.met
     assert result.reason == (
-        "95.0% over 2 audits since 2025-11-25: met (needs 90% over 2)"
+        "95.0% over 2 audits since 25 November 2025: met (needs 90% over 2, each "
+        "measure at its threshold)"
     )
 
 
@@ -304,7 +327,7 @@ def test_accuracy_needs_the_minimum_number_of_audits_however_high(alice):
 
     assert not result.met
     assert result.reason == (
-        "100.0% over 1 audit since 2025-11-25: not met (needs 90% over 2)"
+        "100.0% over 1 audit since 25 November 2025: not met (1 audit, needs 2)"
     )
 
 
@@ -320,7 +343,8 @@ def test_accuracy_uses_the_rules_window_threshold_and_minimum(alice):
 
     assert result.met
     assert result.reason == (
-        "95.5% over 1 audit since 2026-05-25: met (needs 95.5% over 1)"
+        "95.5% over 1 audit since 25 May 2026: met (needs 95.5% over 1, each "
+        "measure at its threshold)"
     )
 
 
@@ -335,11 +359,13 @@ def test_accuracy_counts_only_the_rules_measures(alice):
     primary = evaluate("accuracy", {"measures": ["primary_diagnosis"]}, facts(alice))
 
     assert every.reason == (
-        "60.0% over 2 audits since 2025-11-25: not met (needs 90% over 2)"
+        "60.0% over 2 audits since 25 November 2025: not met (overall 60.0%, needs "
+        "90%; secondary diagnoses 20.0%, needs 85%)"
     )
     assert primary.met
     assert primary.reason == (
-        "100.0% over 2 audits since 2025-11-25: met (needs 90% over 2)"
+        "100.0% over 2 audits since 25 November 2025: met (needs 90% over 2, each "
+        "measure at its threshold)"
     )
 
 
@@ -350,7 +376,7 @@ def test_accuracy_without_audits_is_not_met(alice):
 
     assert not result.met
     assert result.reason == (
-        "No audited codes since 2025-11-25: not met (needs 90% over 2)"
+        "No audited codes since 25 November 2025: not met (needs 90% over 2)"
     )
 
 
@@ -390,7 +416,7 @@ def test_holds_acc_is_met_by_an_acc_qualification(alice):
     result = evaluate("holds_acc", {}, facts(alice))
 
     assert result.met
-    assert result.reason == "ACC held since 2022-03-01: met"
+    assert result.reason == "ACC held since 1 March 2022: met"
 
 
 def test_holds_acc_is_not_met_by_an_expired_acc(alice):
@@ -556,7 +582,9 @@ def test_refresher_within_the_years_is_met(alice):
     result = evaluate("refresher_within", {"years": 3}, facts(alice))
 
     assert result.met
-    assert result.reason == "Standards Refresher on 2023-11-25: met (within 3 years)"
+    assert result.reason == (
+        "Standards Refresher on 25 November 2023: met (within 3 years)"
+    )
 
 
 def test_refresher_older_than_the_years_is_not_met(alice):
@@ -568,7 +596,7 @@ def test_refresher_older_than_the_years_is_not_met(alice):
 
     assert not result.met
     assert result.reason == (
-        "Standards Refresher on 2023-11-24: not met (within 3 years)"
+        "Standards Refresher on 24 November 2023: not met (within 3 years)"
     )
 
 
@@ -581,8 +609,8 @@ def test_facts_fetch_each_fact_once(alice, django_assert_num_queries):
     audit(alice, datetime.date(2026, 6, 1), 95, 100)
     portfolio = facts(alice)
 
-    # 1. the summary (items per kind and per contribution type, refresher, ACC)
-    # 2. complex cases per case type
+    # 1. every item as a light row (kind, date, the fields rules filter by)
+    # 2. each complex case's case types
     with django_assert_num_queries(2):
         cpd = evaluate("item_count", {"item_kind": "cpd"}, portfolio)
         cases = evaluate(
@@ -591,7 +619,8 @@ def test_facts_fetch_each_fact_once(alice, django_assert_num_queries):
             portfolio,
         )
     # 1. the owner's audits, shared by every accuracy rule whatever its window
-    with django_assert_num_queries(1):
+    # 2. each item's specialties (accuracy by specialty)
+    with django_assert_num_queries(2):
         first = evaluate("accuracy", {}, portfolio)
         second = evaluate("accuracy", {"threshold": 95}, portfolio)
     with django_assert_num_queries(0):
@@ -600,8 +629,8 @@ def test_facts_fetch_each_fact_once(alice, django_assert_num_queries):
         evaluate("accuracy", {"window_months": 24}, portfolio)
 
     assert cpd.met and cases.met
-    assert first.reason.startswith("95.0% over 1 audit since 2025-11-25")
-    assert second.reason.startswith("95.0% over 1 audit since 2025-11-25")
+    assert first.reason.startswith("95.0% over 1 audit since 25 November 2025")
+    assert second.reason.startswith("95.0% over 1 audit since 25 November 2025")
 
 
 def test_facts_count_only_the_owners_evidence(alice, bob):
@@ -636,7 +665,7 @@ def test_facts_count_only_the_owners_evidence(alice, bob):
 
     assert [r.met for r in results] == [False] * len(results)
     assert [r.reason for r in results] == [
-        "No audited codes since 2025-11-25: not met (needs 90% over 2)",
+        "No audited codes since 25 November 2025: not met (needs 90% over 2)",
         "0.0 years of coding experience: not met (needs 1)",
         "No ACC (NCCQ) qualification recorded: not met",
         "0 specialties with evidence: not met (needs 1)",
@@ -891,10 +920,10 @@ def test_coverage_queries_do_not_grow_with_the_portfolio(
 
     def coverage_queries() -> None:
         # 1. the spec's criteria  2. alice's links to them, with their evidence
-        # 3. the summary of her evidence (items per kind and per contribution
-        # type, latest Standards Refresher, ACC)  4. specialties with evidence
-        # 5. complex cases per case type  6. years of experience (coding posts)
-        # 7. her audits (both accuracy criteria share them)
+        # 3. every item as a light row (kinds, types, targets, ACC, refresher)
+        # 4. her posts (years of experience, in acute trusts too)  5. her audits
+        # (every accuracy rule shares them)  6. each item's specialties
+        # (breadth, accuracy by specialty)  7. each complex case's case types
         with django_assert_num_queries(7):
             report = coverage(spec, facts(alice))
         assert len(report.rows) == 21
@@ -937,7 +966,7 @@ def test_route_check_gives_the_acc_route_when_acc_is_held(alice):
 
     assert check.route == "acc"
     assert check.label == "ACC route"
-    assert check.reasons == ["ACC held since 2021-07-01: met"]
+    assert check.reasons == ["ACC held since 1 July 2021: met"]
 
 
 def test_route_check_gives_the_portfolio_route_when_every_route_criterion_is_evidenced(
@@ -971,7 +1000,7 @@ def test_route_check_is_not_yet_with_every_unmet_route_criterion_and_why(alice):
     assert check.reasons == [
         "No ACC (NCCQ) qualification recorded: not met",
         "Sustained coding accuracy (typically ≥90%): "
-        "No audited codes since 2025-11-25: not met (needs 90% over 2)",
+        "No audited codes since 25 November 2025: not met (needs 90% over 2)",
         "Breadth of specialty experience: "
         "0 specialties with evidence: not met (needs 10)",
         "Strong clinical knowledge and interpretation skills: no evidence linked",

@@ -52,7 +52,7 @@ def test_with_the_demo_portfolio_the_accuracy_rule_is_met_and_says_why(client, a
         build_demo_portfolio(alice, timezone.localdate())
         client.force_login(alice)
         html = client.get(reverse("specs:matrix", args=[UHD])).content.decode()
-    assert "over 4 audits since 2025-11-25: met (needs 90% over 2)" in html
+    assert "over 4 audits since 25 November 2025: met (needs 90% over 2" in html
     assert "Application route: ACC route" in html
     assert "ACC held since" in html
 

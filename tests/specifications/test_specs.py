@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+import specifications
 from specifications.models import Criterion, PersonSpecification
 from specifications.rules import clean_rule
 from specifications.specs import (
@@ -187,26 +188,37 @@ def write(tmp_path: Path, data: dict | str) -> Path:
 def test_seeded_uhd_spec_lists_the_listings_person_specification(db):
     data = export()
 
-    every_applicant = [
+    listed = [
         (c["category"], c["requirement"], c["text"])
         for c in data["criteria"]
-        if "route" not in c
+        if c.get("route") != "portfolio"
     ]
-    assert every_applicant == LISTING_CRITERIA
+    assert listed == LISTING_CRITERIA
     assert data["organisation"] == UHD_NAME
     assert data["band"] == "Band 4"
     assert data["version"] == 1
     assert data["slug"] == UHD_SLUG
     assert data["format"] == FORMAT
+    assert data["format_version"] == 2
+
+
+def test_seeded_uhd_spec_gives_the_acc_qualification_to_the_acc_route_only(db):
+    data = export()
+
+    acc = [c for c in data["criteria"] if c.get("route") == "acc"]
+
+    assert [c["text"] for c in acc] == [
+        "CCQ Clinical Coding Qualification (ACC status)"
+    ]
+    assert acc[0]["rule"] == {"kind": "holds_acc"}
 
 
 def test_seeded_uhd_spec_has_the_six_portfolio_route_requirements(db):
     data = export()
 
-    route = [c for c in data["criteria"] if c.get("route")]
+    route = [c for c in data["criteria"] if c.get("route") == "portfolio"]
 
     assert [c["text"] for c in route] == PORTFOLIO_ROUTE
-    assert {c["route"] for c in route} == {"portfolio"}
     assert {c["requirement"] for c in route} == {"essential"}
     assert len(data["criteria"]) == 21
 
@@ -373,9 +385,34 @@ MALFORMED = {
         criterion_change(2, requirement="optional"),
         "Criterion 2: requirement 'optional' is not one of 'essential', 'desirable'.",
     ),
-    "a bad route": (
+    "an ACC route in a file of format version 1": (
         criterion_change(2, route="acc"),
         "Criterion 2: route 'acc' is not one of 'portfolio'.",
+    ),
+    "a bad route": (
+        lambda data: (
+            top_level(format_version=2)(data),
+            criterion_change(2, route="anywhere")(data),
+        ),
+        "Criterion 2: route 'anywhere' is not one of 'acc', 'portfolio'.",
+    ),
+    "a format version from the future": (
+        top_level(format_version=3),
+        "The file's format_version 3 is not one this app reads: use 1 or 2.",
+    ),
+    "a format version that is not a number": (
+        top_level(format_version="2"),
+        "The file's format_version '2' is not one this app reads: use 1 or 2.",
+    ),
+    "a format version of true": (
+        top_level(format_version=True),
+        "The file's format_version True is not one this app reads",
+    ),
+    "alternatives with a bad rule among them": (
+        criterion_change(
+            1, rule={"kind": "any_of", "rules": [{"kind": "holds_acc", "x": 1}]}
+        ),
+        "Criterion 1, rule: Rule 'any_of', rule 1: Rule 'holds_acc' does not take x",
     ),
     "a missing text": (criterion_change(1, text=...), "Criterion 1 lacks text."),
     "a blank text": (
@@ -485,8 +522,10 @@ def test_spec_to_dict_and_import_spec_round_trip(trust_a):
 
     spec = import_spec(loads(dumps(data)))
 
+    # A file of format version 1 comes back as version 2, meaning the same.
     assert spec_to_dict(spec) == {
         **data,
+        "format_version": 2,
         "criteria": [
             {
                 **data["criteria"][0],
@@ -495,6 +534,50 @@ def test_spec_to_dict_and_import_spec_round_trip(trust_a):
             data["criteria"][1],
         ],
     }
+
+
+def test_a_file_of_format_version_2_carries_acc_routes_and_alternatives(trust_a):
+    alternatives = {
+        "kind": "any_of",
+        "rules": [
+            {"label": "CPD", "kind": "item_count", "item_kind": "cpd"},
+            {"kind": "all_of", "rules": [{"kind": "specialty_count", "min": 10}]},
+        ],
+    }
+    data = small_spec_data(trust_a.name, format_version=2)
+    data["criteria"][1] |= {"route": "acc", "rule": alternatives}
+
+    spec = import_spec(loads(dumps(data)))
+
+    acc = spec.criteria.get(order=2)
+    assert (acc.route, acc.rule) == ("acc", alternatives)
+    assert spec_to_dict(spec)["criteria"][1] == data["criteria"][1]
+
+
+def test_a_file_of_format_version_1_still_imports_with_the_same_routes(trust_a):
+    """Version 1 knew the portfolio route only; no route is every applicant."""
+    data = small_spec_data(trust_a.name)
+    assert "format_version" not in data
+
+    spec = import_spec(data)
+
+    assert [c.route for c in spec.criteria.all()] == ["", "portfolio"]
+
+
+def test_the_shipped_uhd_file_imports_as_it_is(trust_b):
+    path = (
+        Path(specifications.__file__).parent / "data" / "uhd-senior-clinical-coder.json"
+    )
+
+    spec = import_spec(loads(path.read_bytes()), organisation=trust_b)
+
+    assert spec.criteria.count() == 21
+    qualification = spec.criteria.get(order=14)
+    assert qualification.rule_kind == "any_of"
+    assert [r.get("label") for r in qualification.rule_params["rules"]] == [
+        "CPD in clinical coding",
+        "Equivalent competency (portfolio route)",
+    ]
 
 
 def test_import_spec_elsewhere_keeps_everything_but_slug_and_organisation(trust_b):

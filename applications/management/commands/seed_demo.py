@@ -32,10 +32,13 @@ DEMO_USERS = [
         "role": User.Role.RECRUITER,
     },
 ]
+# As the job listing gives it; it closes 60 days after the demo is seeded.
 DEMO_VACANCY = {
     "reference": "198-HIMS-8079977",
-    "title": "Senior Clinical Coder",
+    "title": "Senior Clinical Coder/Clinical Coder (ACC/Non-ACC)",
     "band": "Band 4",
+    "salary": "£28,392 - £39,043 Dependent on experience/qualifications (ACC/Non-ACC)",
+    "hours": "37.5 hours per week",
 }
 DEMO_STATEMENTS = {
     "skills": "In my current post I apply this every day; the evidence chosen shows "
@@ -124,6 +127,8 @@ class Command(BaseCommand):
                 defaults={
                     "title": DEMO_VACANCY["title"],
                     "band": DEMO_VACANCY["band"],
+                    "salary": DEMO_VACANCY["salary"],
+                    "hours": DEMO_VACANCY["hours"],
                     "closing_date": today + datetime.timedelta(days=60),
                     "specification": spec,
                 },
