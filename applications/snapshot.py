@@ -194,6 +194,22 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
     }
 
 
+def applicable_criteria(data: dict) -> list[dict]:
+    """The criteria of a snapshot (as parsed JSON) that apply to its route.
+
+    A criterion applies when the snapshot marks it so ("applies"); in snapshots
+    written before that mark, when it is for every applicant (route "") or for the
+    application's own route. The one place that decides which criteria a reviewer
+    scores and which count for the longlist.
+    """
+    route = data.get("route") or ""
+    return [
+        criterion
+        for criterion in data.get("criteria") or []
+        if criterion.get("applies", (criterion.get("route") or "") in ("", route))
+    ]
+
+
 def freeze(application: Application, today: datetime.date) -> Snapshot:
     """Write the application's snapshot, once."""
     content = canonical_json(build_snapshot(application, today))

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "portfolio",
     "specifications",
     "applications",
+    "recruitment",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,9 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("portfolio/", include("portfolio.urls")),
     path("specifications/", include("specifications.urls")),
+    # Before applications' URLs: the review's dashboard is the recruiters' home,
+    # "/recruitment/", which applications' own recruiter_home also answers.
+    path("recruitment/", include("recruitment.urls")),
     path("", include("applications.urls")),
     path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("accessibility/", AccessibilityView.as_view(), name="accessibility"),
