@@ -97,7 +97,7 @@ def test_the_demo_has_an_open_vacancy_and_a_submitted_application_with_packs(
     vacancy = Vacancy.objects.get(organisation=recruiter.organisation)
     assert vacancy.is_open
     assert vacancy.specification.slug == "uhd-senior-clinical-coder-v1"
-    application = Application.objects.get()
+    application = Application.objects.get(applicant__email="coder@demo.coderfolio.test")
     assert application.status == Application.Status.SUBMITTED
     assert application.applicant.email == "coder@demo.coderfolio.test"
     packs = application.packs.all()
