@@ -91,10 +91,10 @@ def review_criteria(data: dict) -> list[ReviewCriterion]:
     return result
 
 
-def longlist_entry(application_id: int, data: dict) -> LonglistEntry:
-    """The application's pile: every applicable Essential criterion met, some, or
-    none (a criterion is met when evidenced or verified). With no Essential
-    criterion to meet, every one is met."""
+def longlist_entry(application: Application, data: dict) -> LonglistEntry:
+    """The application's pile, from its snapshot `data`: every applicable Essential
+    criterion met, some, or none (a criterion is met when evidenced or verified).
+    With no Essential criterion to meet, every one is met."""
     criteria = review_criteria(data)
     essential = [c for c in criteria if c.is_essential]
     met = sum(1 for c in essential if c.meets)
@@ -105,7 +105,9 @@ def longlist_entry(application_id: int, data: dict) -> LonglistEntry:
     else:
         pile = LonglistEntry.Pile.NONE
     return LonglistEntry(
-        application_id=application_id,
+        application_id=application.pk,
+        vacancy_id=application.vacancy_id,
+        candidate_number=application.candidate_number,
         pile=pile,
         essential_met=met,
         essential_total=len(essential),
@@ -118,18 +120,38 @@ def reviewable(applications: QuerySet[Application]) -> QuerySet[Application]:
     return applications.exclude(status=Application.Status.DRAFT)
 
 
+# Snapshots read, and entries written, this many at a time: a vacancy's first
+# view reads every snapshot once, and need not hold them all at once.
+FILL_BATCH = 500
+
+
 def fill_longlist(vacancy_ids: Iterable[int]) -> int:
     """Place every submitted application of these vacancies that has no longlist
     entry yet, from its snapshot; how many were placed.
 
-    One query when all are placed already; one more to write the new ones.
+    One query when all are placed already; one more to write each FILL_BATCH new
+    ones (and one to read the next batch).
     """
     missing = (
         reviewable(Application.objects.filter(vacancy_id__in=list(vacancy_ids)))
         .filter(longlist_entry__isnull=True, snapshot__isnull=False)
-        .values_list("pk", "snapshot__content")
+        .order_by("pk")
+        .values_list("pk", "vacancy_id", "candidate_number", "snapshot__content")
     )
-    entries = [longlist_entry(pk, json.loads(content)) for pk, content in missing]
-    # Another request may place the same application at the same moment.
-    LonglistEntry.objects.bulk_create(entries, ignore_conflicts=True)
-    return len(entries)
+    placed = 0
+    while True:
+        # Each batch is the first of those still unplaced: the last one's entries
+        # took theirs out of the query.
+        batch = list(missing[:FILL_BATCH])
+        entries = [
+            longlist_entry(
+                Application(pk=pk, vacancy_id=vacancy_id, candidate_number=number),
+                json.loads(content),
+            )
+            for pk, vacancy_id, number, content in batch
+        ]
+        # Another request may place the same application at the same moment.
+        LonglistEntry.objects.bulk_create(entries, ignore_conflicts=True)
+        placed += len(entries)
+        if len(batch) < FILL_BATCH:
+            return placed

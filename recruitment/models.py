@@ -73,7 +73,12 @@ class PanelMember(models.Model):
 
 class LonglistEntry(models.Model):
     """An application's place in the longlist, read once from its frozen snapshot
-    (see recruitment.longlist): the snapshot never changes, so neither does this."""
+    (see recruitment.longlist): the snapshot never changes, so neither does this.
+
+    The application's vacancy and candidate number are copied here (neither ever
+    changes) so that a page of the longlist is read in its order from one index,
+    however many applications the vacancy has.
+    """
 
     class Pile(models.IntegerChoices):
         # Numbered in the order the longlist shows them.
@@ -87,6 +92,8 @@ class LonglistEntry(models.Model):
         primary_key=True,
         related_name="longlist_entry",
     )
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="+")
+    candidate_number = models.CharField(max_length=12)
     pile = models.PositiveSmallIntegerField(choices=Pile.choices)
     essential_met = models.PositiveSmallIntegerField()
     essential_total = models.PositiveSmallIntegerField()
@@ -96,6 +103,11 @@ class LonglistEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "longlist entries"
+        indexes = [
+            models.Index(
+                fields=["vacancy", "pile", "candidate_number"], name="longlist_order"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(essential_met__lte=models.F("essential_total")),

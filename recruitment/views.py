@@ -15,14 +15,10 @@ from django.core.mail import EmailMessage
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import (
-    Case,
     Count,
     F,
     FloatField,
-    IntegerField,
-    Q,
     Sum,
-    When,
 )
 from django.db.models.functions import Cast, NullIf
 from django.http import (
@@ -46,6 +42,7 @@ from applications.models import (
     SubmissionPack,
     Vacancy,
 )
+from portfolio.views import url_for_each
 from recruitment import exports
 from recruitment.forms import OutcomeForm, PanelForm, ScoreForm
 from recruitment.longlist import (
@@ -226,86 +223,126 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-PILES = {
-    "all": Q(longlist_entry__pile=LonglistEntry.Pile.ALL),
-    "some": Q(longlist_entry__pile=LonglistEntry.Pile.SOME),
-    "none": Q(longlist_entry__pile=LonglistEntry.Pile.NONE),
-}
-WITHDRAWN = Q(status=Application.Status.WITHDRAWN)
 SORTS = {
-    "pile": ("Longlist pile", ["longlist_entry__pile", "candidate_number"]),
-    "route": ("Route", ["route", "longlist_entry__pile", "candidate_number"]),
+    "pile": ("Longlist pile", ["pile", "candidate_number"]),
+    "route": ("Route", ["application__route", "pile", "candidate_number"]),
     "score": ("Panel total", [F("mean").desc(nulls_last=True), "candidate_number"]),
     "candidate": ("Candidate number", ["candidate_number"]),
 }
+PILE_KEYS = {
+    "all": LonglistEntry.Pile.ALL,
+    "some": LonglistEntry.Pile.SOME,
+    "none": LonglistEntry.Pile.NONE,
+}
+# Application statuses as NHS tag colours (the one place they are chosen).
+STATUS_TAGS = {
+    Application.Status.SUBMITTED: "nhsuk-tag--blue",
+    Application.Status.SHORTLISTED: "nhsuk-tag--green",
+    Application.Status.NOT_SHORTLISTED: "nhsuk-tag--grey",
+    Application.Status.WITHDRAWN: "nhsuk-tag--red",
+}
+
+
+def candidate_label(application: Application, revealed: bool) -> str:
+    """Who an application is by, as recruiters see it: its candidate number until
+    the shortlist is final, then the name too. The applicant is read only then."""
+    if revealed:
+        return f"{application.applicant.full_name} ({application.candidate_number})"
+    return f"Candidate {application.candidate_number}"
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count: the longlist counts its piles in one query
-    already, and counting again would cost a second pass over every application."""
+    """A paginator told its count: the longlist has counted its piles already, and
+    counting again would cost another pass over every application."""
 
     def __init__(self, object_list, per_page: int, count: int) -> None:
         super().__init__(object_list, per_page)
         self.__dict__["count"] = count  # Paginator.count is a cached_property
 
 
+def _pile_counts(vacancy: Vacancy) -> dict[str, int]:
+    """Applications under review in each pile, and those withdrawn. Two queries:
+    the piles from the longlist's index alone, the withdrawn (few) apart."""
+    by_pile = dict(
+        LonglistEntry.objects.filter(vacancy=vacancy)
+        .values_list("pile")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    withdrawn = dict(
+        Application.objects.filter(vacancy=vacancy, status=Application.Status.WITHDRAWN)
+        .values_list("longlist_entry__pile")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {
+        key: by_pile.get(pile, 0) - withdrawn.get(pile, 0)
+        for key, pile in PILE_KEYS.items()
+    }
+    counts["withdrawn"] = sum(withdrawn.values())
+    return counts
+
+
 @recruiter_required
 def longlist(request: HttpRequest, pk: int) -> HttpResponse:
-    """A vacancy's applications in longlist piles, sortable, a page at a time.
+    """A vacancy's applications under review in longlist piles, sortable, a page at
+    a time; the withdrawn ones apart.
 
     Queries do not grow with the applications: the vacancy, the longlist filled
-    (a second when new submissions arrived), the counts, the panel, the page and
-    its scores.
+    (one more when new submissions arrived), the two counts, the page, its scores
+    and the panel.
     """
     vacancy = get_vacancy_for_user(request, pk)
     panel = panel_of(vacancy)
     revealed = is_revealed(vacancy)
     fill_longlist([vacancy.pk])
-    applications = reviewable(vacancy.applications.all())
+    counts = _pile_counts(vacancy)
+    under_review = sum(counts[key] for key in PILE_KEYS)
 
-    counts = {key: 0 for key in [*PILES, "withdrawn"]}
-    for status, pile, n in (
-        applications.values_list("status", "longlist_entry__pile")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        if status == Application.Status.WITHDRAWN:
-            counts["withdrawn"] += n
-        else:
-            key = {1: "all", 2: "some", 3: "none"}.get(pile)
-            if key:
-                counts[key] += n
-    under_review = counts["all"] + counts["some"] + counts["none"]
-
+    entries = LonglistEntry.objects.filter(vacancy=vacancy)
     pile = request.GET.get("pile", "")
-    if pile in PILES:
-        rows, total = applications.filter(PILES[pile] & ~WITHDRAWN), counts[pile]
-    elif pile == "withdrawn":
-        rows, total = applications.filter(WITHDRAWN), counts["withdrawn"]
+    if pile == "withdrawn":
+        entries = entries.filter(application__status=Application.Status.WITHDRAWN)
+        total = counts["withdrawn"]
     else:
-        pile, rows, total = "", applications, under_review + counts["withdrawn"]
+        entries = entries.exclude(application__status=Application.Status.WITHDRAWN)
+        if pile in PILE_KEYS:
+            entries, total = entries.filter(pile=PILE_KEYS[pile]), counts[pile]
+        else:
+            pile, total = "", under_review
     sort = request.GET.get("sort", "pile")
     if sort not in SORTS:
         sort = "pile"
     if sort == "score":
         # The mean of the members' totals, the same figure as panel_total.
-        rows = rows.annotate(
-            mean=Cast(Sum("scores__score"), FloatField())
-            / NullIf(Count("scores__member", distinct=True), 0)
+        entries = entries.annotate(
+            mean=Cast(Sum("application__scores__score"), FloatField())
+            / NullIf(Count("application__scores__member", distinct=True), 0)
         )
-    # Withdrawn applications last, whatever the order.
-    rows = rows.alias(
-        gone=Case(When(WITHDRAWN, then=1), default=0, output_field=IntegerField())
-    ).order_by("gone", *SORTS[sort][1])
-    related = ["longlist_entry", "applicant"] if revealed else ["longlist_entry"]
-    page = CountedPaginator(rows.select_related(*related), PAGE_SIZE, total).get_page(
-        request.GET.get("page")
+    related = ["application__applicant"] if revealed else ["application"]
+    page = CountedPaginator(
+        entries.select_related(*related).order_by(*SORTS[sort][1]), PAGE_SIZE, total
+    ).get_page(request.GET.get("page"))
+    totals = member_totals(
+        Score.objects.filter(application__in=[e.application_id for e in page])
     )
-    totals = member_totals(Score.objects.filter(application__in=list(page)))
-    for application in page:
-        application.panel_total = panel_total(totals[application.pk].values())
-        application.scorers = len(totals[application.pk])
-        application.route_label = ROUTE_LABELS.get(application.route, "")
+    url = url_for_each("recruitment:application")
+    rows = []
+    for entry in page:
+        application = entry.application
+        scores = totals[application.pk]
+        rows.append(
+            {
+                "entry": entry,
+                "application": application,
+                "url": url(application.pk),
+                "label": candidate_label(application, revealed),
+                "route": ROUTE_LABELS.get(application.route, ""),
+                "tag": STATUS_TAGS.get(application.status, ""),
+                "total": panel_total(scores.values()),
+                "scorers": len(scores),
+            }
+        )
 
     members = list(panel.members.select_related("recruiter")) if panel else []
     query = "&".join(
@@ -322,11 +359,9 @@ def longlist(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "revealed": revealed,
             "is_lead": panel is not None and panel.is_lead(request.user),
-            "counts": counts,
-            "under_review": under_review,
             "pile": pile,
             "piles": [
-                ("", "Every application", under_review + counts["withdrawn"]),
+                ("", "Every application under review", under_review),
                 ("all", LonglistEntry.Pile.ALL.label, counts["all"]),
                 ("some", LonglistEntry.Pile.SOME.label, counts["some"]),
                 ("none", LonglistEntry.Pile.NONE.label, counts["none"]),
@@ -335,6 +370,7 @@ def longlist(request: HttpRequest, pk: int) -> HttpResponse:
             "sort": sort,
             "sorts": [(key, label) for key, (label, _) in SORTS.items()],
             "page": page,
+            "rows": rows,
             "query": query,
         },
     )
@@ -516,7 +552,7 @@ def _application_page(
         data = json.loads(application.snapshot.content)
         # Shown as the longlist shows it, placed or not yet (nothing is written).
         entry = getattr(application, "longlist_entry", None) or longlist_entry(
-            application.pk, data
+            application, data
         )
         if not revealed:
             data = anonymise(data)
@@ -593,6 +629,8 @@ def _application_page(
             "history": history,
             "outcome_form": outcome_form if is_lead and open_for_scores else None,
             "bound": bound,
+            "candidate": candidate_label(application, revealed),
+            "status_tag": STATUS_TAGS.get(application.status, ""),
             # Named "form" too, so that the page title starts "Error:".
             "form": bound or (outcome_form if status == 400 else None),
         },
@@ -759,7 +797,7 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "vacancy": application.vacancy,
-            "revealed": is_revealed(application.vacancy),
+            "candidate": candidate_label(application, is_revealed(application.vacancy)),
             "page": page,
         },
     )

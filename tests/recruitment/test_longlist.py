@@ -53,10 +53,10 @@ def test_it_never_shows_a_draft(client, rachel, vacancy, alice, bob):
     response = client.get(url(vacancy))
     assert rows(response) == [submitted.candidate_number]
     assertNotContains(response, draft.candidate_number)
-    assertContains(response, "Every application (1)")
+    assertContains(response, "Every application under review (1)")
 
 
-def test_a_withdrawn_application_shows_as_withdrawn_and_last(
+def test_withdrawn_applications_are_listed_apart_as_withdrawn(
     client, rachel, vacancy, alice, bob
 ):
     gone = submit(alice, vacancy)
@@ -64,10 +64,13 @@ def test_a_withdrawn_application_shows_as_withdrawn_and_last(
     staying = submit(bob, vacancy, cite="none")
     client.force_login(rachel)
     response = client.get(url(vacancy))
-    assert rows(response) == [staying.candidate_number, gone.candidate_number]
+    assert rows(response) == [staying.candidate_number]
+    assertContains(response, "Every application under review (1)")
+    assertContains(response, "Meets every applicable Essential criterion (0)")
+    response = client.get(url(vacancy, pile="withdrawn"))
     assertContains(response, "Withdrawn (1)")
+    assert rows(response) == [gone.candidate_number]
     assertContains(response, '<strong class="nhsuk-tag nhsuk-tag--red">Withdrawn')
-    assert rows(client.get(url(vacancy, pile="withdrawn"))) == [gone.candidate_number]
     assert rows(client.get(url(vacancy, pile="none"))) == [staying.candidate_number]
 
 
@@ -153,11 +156,11 @@ def test_its_queries_do_not_grow_with_the_applications(
     client.get(url(vacancy))  # placed in the longlist
     for coder in (bob, carol):
         submit(coder, vacancy)
-    # The session, the user, the vacancy and its panel, the unplaced applications,
-    # placing them, the counts by pile and status, the panel's members, the page
-    # and its scores.
-    with django_assert_num_queries(9):
+    # The session, the user, the vacancy with its panel and lead, the unplaced
+    # applications, placing them, the count by pile, the count withdrawn, the
+    # page, its scores and the panel's members.
+    with django_assert_num_queries(10):
         client.get(url(vacancy, sort="score"))
     # Once placed, one query fewer.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url(vacancy))

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from applications.models import Application
 from applications.snapshot import applicable_criteria
 from recruitment.longlist import fill_longlist, longlist_entry, review_criteria
 from recruitment.models import LonglistEntry
@@ -72,7 +73,7 @@ def test_the_pile_counts_evidenced_and_verified_essentials(statuses, pile, met):
             criterion(9, "missing", route="portfolio"),
         ],
     }
-    entry = longlist_entry(1, data)
+    entry = longlist_entry(Application(pk=1, vacancy_id=1), data)
     assert (entry.pile, entry.essential_met, entry.essential_total) == (pile, met, 2)
     assert entry.criteria_count == 3
 
@@ -113,3 +114,18 @@ def test_the_portfolio_routes_own_criteria_count_on_that_route_only(
     assert portfolio.longlist_entry.pile == Pile.SOME
     data = json.loads(portfolio.snapshot.content)
     assert len(review_criteria(data)) == len(data["criteria"])
+
+
+def test_many_submissions_are_placed_a_batch_at_a_time(
+    alice, bob, vacancy, monkeypatch, django_assert_num_queries
+):
+    from recruitment import longlist
+
+    carol = make_coder(email="carol@example.nhs.uk", full_name="Carol Cole")
+    for coder in (alice, bob, carol):
+        submit(coder, vacancy)
+    monkeypatch.setattr(longlist, "FILL_BATCH", 2)
+    # Read two, write two; read the last, write it.
+    with django_assert_num_queries(4):
+        assert fill_longlist([vacancy.pk]) == 3
+    assert LonglistEntry.objects.count() == 3

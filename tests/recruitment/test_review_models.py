@@ -12,6 +12,7 @@ from recruitment.models import PanelMember, Score
 
 # Written by the app, never typed by a person.
 NOT_FREE_TEXT = {
+    "recruitment.LonglistEntry": {"candidate_number"},
     "recruitment.Score": {"criterion"},
     "recruitment.AccessLog": {
         "user_email",
