@@ -228,7 +228,7 @@ class Application(models.Model):
             self.save(update_fields=["status", "submitted_at", "updated_at"])
             StatusChange.objects.create(
                 application=self,
-                changed_by=self.applicant,
+                changed_by_id=self.applicant_id,
                 at=now,
                 from_status=self.Status.DRAFT,
                 to_status=self.Status.SUBMITTED,
@@ -260,7 +260,7 @@ class Application(models.Model):
                 )
             StatusChange.objects.create(
                 application=self,
-                changed_by=self.applicant,
+                changed_by_id=self.applicant_id,
                 at=now,
                 from_status=self.Status.SUBMITTED,
                 to_status=self.Status.WITHDRAWN,
