@@ -631,6 +631,7 @@ def _application_page(
             "outcome_form": outcome_form if is_lead and open_for_scores else None,
             "bound": bound,
             "candidate": candidate_label(application, revealed),
+            "route": ROUTE_LABELS.get(application.route, ""),
             "status_tag": STATUS_TAGS.get(application.status, ""),
             # Named "form" too, so that the page title starts "Error:".
             "form": bound or (outcome_form if status == 400 else None),
