@@ -12,7 +12,7 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Your portfolio", reverse("portfolio:home")))
         items.append(("Applications", reverse("applications:coder_home")))
     if user.is_recruiter:
-        items.append(("Recruitment", reverse("applications:recruiter_home")))
+        items.append(("Recruitment", reverse("recruitment:dashboard")))
     items.append(("Person specifications", reverse("specs:list")))
     items.append(("Your account", reverse("accounts:account")))
     if user.is_staff:

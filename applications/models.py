@@ -105,6 +105,10 @@ class WithdrawalRefused(Exception):
     """Only a submitted application can be withdrawn."""
 
 
+class OutcomeRefused(Exception):
+    """The application's outcome cannot be set now; the message says why."""
+
+
 class ApplicationQuerySet(models.QuerySet):
     # Candidate numbers are random, one of 900,000 per vacancy: a clash is rare, five
     # clashes in a row are not going to happen.
@@ -143,6 +147,11 @@ class Application(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         SHORTLISTED = "shortlisted", "Shortlisted"
         NOT_SHORTLISTED = "not_shortlisted", "Not shortlisted"
+
+    # The statuses a recruiter's decision moves between: the decision can change
+    # until the shortlist is final (which the recruitment app decides).
+    OUTCOMES = (Status.SHORTLISTED, Status.NOT_SHORTLISTED)
+    UNDER_REVIEW = (Status.SUBMITTED, *OUTCOMES)
 
     vacancy = models.ForeignKey(
         Vacancy, on_delete=models.PROTECT, related_name="applications"
@@ -276,6 +285,13 @@ class Application(models.Model):
             now = timezone.now()
             self.status, self.submitted_at = self.Status.SUBMITTED, now
             self.save(update_fields=["status", "submitted_at", "updated_at"])
+            StatusChange.objects.create(
+                application=self,
+                changed_by_id=self.applicant_id,
+                at=now,
+                from_status=self.Status.DRAFT,
+                to_status=self.Status.SUBMITTED,
+            )
             snapshot = freeze(self, today)
             SubmissionPack.objects.bulk_create(
                 SubmissionPack(application=self, variant=variant)
@@ -291,15 +307,90 @@ class Application(models.Model):
         """Take a submitted application out of the running; WithdrawalRefused if it
         is not submitted."""
         now = timezone.now()
-        # Conditional, so that a withdrawal racing a recruiter's decision cannot
-        # overwrite it.
-        withdrawn = Application.objects.filter(
-            pk=self.pk, status=self.Status.SUBMITTED
-        ).update(status=self.Status.WITHDRAWN, withdrawn_at=now, updated_at=now)
-        if not withdrawn:
-            raise WithdrawalRefused("Only a submitted application can be withdrawn.")
+        with transaction.atomic():
+            # Conditional, so that a withdrawal racing a recruiter's decision cannot
+            # overwrite it.
+            withdrawn = Application.objects.filter(
+                pk=self.pk, status=self.Status.SUBMITTED
+            ).update(status=self.Status.WITHDRAWN, withdrawn_at=now, updated_at=now)
+            if not withdrawn:
+                raise WithdrawalRefused(
+                    "Only a submitted application can be withdrawn."
+                )
+            StatusChange.objects.create(
+                application=self,
+                changed_by_id=self.applicant_id,
+                at=now,
+                from_status=self.Status.SUBMITTED,
+                to_status=self.Status.WITHDRAWN,
+            )
         self.status = self.Status.WITHDRAWN
         self.withdrawn_at = self.updated_at = now
+
+    def set_outcome(self, status: str, *, by, reason: str = "") -> "StatusChange":
+        """Shortlist the application or not, as `by` decides, and keep the change.
+
+        Not shortlisting needs a reason (the candidate is told it). Raises
+        OutcomeRefused unless the application is submitted or already decided
+        (a draft or a withdrawn one has no outcome); ValidationError for a reason
+        with patient identifiers in it. Costs three queries in a transaction.
+        """
+        if status not in self.OUTCOMES:
+            raise ValueError(f"Not an outcome: {status!r}")
+        reason = reason.strip()
+        if status == self.Status.NOT_SHORTLISTED and not reason:
+            raise OutcomeRefused("Give the reason the candidate is not shortlisted.")
+        with transaction.atomic():
+            # Locked and read again: a withdrawal at the same moment waits, then
+            # finds the decision made (and is refused).
+            self.refresh_from_db(from_queryset=Application.objects.select_for_update())
+            if self.status not in self.UNDER_REVIEW:
+                raise OutcomeRefused(
+                    f"This application is {self.get_status_display().lower()}: "
+                    "it has no outcome."
+                )
+            change = StatusChange(
+                application=self,
+                changed_by=by,
+                at=timezone.now(),
+                from_status=self.status,
+                to_status=status,
+                reason=reason,
+            )
+            change.full_clean(exclude=["application", "changed_by"])
+            self.status = status
+            self.save(update_fields=["status", "updated_at"])
+            change.save()
+        return change
+
+
+class StatusChange(models.Model):
+    """One change of an application's status: who made it, when, from and to what,
+    and why. Written by the lifecycle methods above, never edited."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, choices=Application.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Application.Status.choices)
+    reason = models.TextField(blank=True, validators=[validate_no_identifiers])
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.application}: {self.get_from_status_display()} to "
+            f"{self.get_to_status_display()}"
+        )
 
 
 class Statement(models.Model):

@@ -1,4 +1,4 @@
-"""Figures measured in this process with Django's test client (figures 1 to 5).
+"""Figures measured in this process with Django's test client (figures 1 to 7).
 
 Each function returns its figures, or `n/a` figures with the reason when the
 capability is not built yet. Pages are measured on their first view after a change
@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,11 +33,6 @@ from bench.figures import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
 
-RECRUITER_LIST_NOT_BUILT = (
-    "the recruiters' list of submitted applications is not built yet "
-    "(review is a later issue)"
-)
-
 
 @dataclass
 class Plan:
@@ -49,6 +45,8 @@ class Plan:
     pack_items: int  # the pack's portfolio size
     pack_runs: int  # timed pack builds, after one warm-up
     chromium_runs: int
+    applications: int  # submitted applications to the reviewed vacancy
+    zip_packs: int  # packs in the zip the worker builds
 
     @classmethod
     def make(cls, quick: bool) -> "Plan":
@@ -61,6 +59,8 @@ class Plan:
                 pack_items=60,  # 300 take over a minute to build three times
                 pack_runs=2,
                 chromium_runs=1,
+                applications=1000,
+                zip_packs=50,
             )
         return cls(
             quick=False,
@@ -70,6 +70,8 @@ class Plan:
             pack_items=300,
             pack_runs=5,
             chromium_runs=3,
+            applications=5000,
+            zip_packs=200,
         )
 
     def note(self, n: int, target: "Timing | None" = None) -> str:
@@ -134,26 +136,37 @@ def change_portfolio(user) -> None:
     cache.clear()
 
 
-def count_queries(client: Client, url: str, user) -> int:
-    """Queries of the page's first view after a change, on a warm process."""
+def count_queries(
+    client: Client, url: str, user, change: Callable[[], None] | None = None
+) -> int:
+    """Queries of the page's first view after a change, on a warm process. The
+    change is to the coder's portfolio unless another is given."""
+    change = change or (lambda: change_portfolio(user))
     _get(client, url)  # warm: first requests fill caches (content types, ...)
-    change_portfolio(user)
+    change()
     with CaptureQueriesContext(connection) as queries:
         _get(client, url)
     return len(queries.captured_queries)
 
 
-def time_against_bare(client: Client, url: str, plan: Plan, user) -> Timing:
+def time_against_bare(
+    client: Client,
+    url: str,
+    plan: Plan,
+    user,
+    change: Callable[[], None] | None = None,
+) -> Timing:
     """Median times of the page's first view after a change and of the bare view,
-    interleaved, same client; the change is made before each run of the page,
-    outside the timing."""
+    interleaved, same client; the change (to the coder's portfolio unless another
+    is given) is made before each run of the page, outside the timing."""
+    change = change or (lambda: change_portfolio(user))
     bare = reverse("bench_bare")
     for _ in range(plan.warmup):
         _get(client, url)
         _get(client, bare)
     page_times, bare_times = [], []
     for _ in range(plan.runs):
-        change_portfolio(user)
+        change()
         started = time.perf_counter()
         _get(client, url)
         middle = time.perf_counter()
@@ -231,18 +244,12 @@ def matrix(portfolios: Portfolios, plan: Plan) -> list[Figure]:
     ]
 
 
-def recruiter_list(portfolios: Portfolios, plan: Plan) -> list[Figure]:
-    """Figure 4: a vacancy's submitted applications, with 5,000 of them.
+def review(portfolios: Portfolios, plan: Plan) -> list[Figure]:
+    """Figures 4, 6 and 7: the recruiters' side of a vacancy with many
+    submissions (see bench/review.py)."""
+    from bench import review as review_bench
 
-    To fill in once recruiters can list a vacancy's submitted applications: generate
-    a vacancy of the recruiter's organisation with 5,000 submitted applications
-    (bulk_create), sign a recruiter in, then `count_queries` and `time_against_bare`
-    on the vacancy's list, as above (the change before each view: a submission).
-    """
-    return [
-        Figure.not_available("recruiter_list_queries", RECRUITER_LIST_NOT_BUILT),
-        Figure.not_available("recruiter_list_ratio", RECRUITER_LIST_NOT_BUILT),
-    ]
+    return review_bench.measure(portfolios, plan)
 
 
 # Figure 5's submission: a statement on every criterion, each citing up to this many
@@ -314,9 +321,10 @@ def _criterion_candidates(user, criterion) -> list[int]:
     return list(dict.fromkeys(ordered))
 
 
-def make_submission(user, seed: int = 5):
-    """A submitted application of `user` to a vacancy on the seeded UHD spec, frozen
-    with the app's own `freeze` (build_snapshot + canonical_json), without the task.
+def make_submission(user, seed: int = 5, reference: str = "BENCH-2026-0001"):
+    """A submitted application of `user` to a vacancy on the seeded UHD spec (the
+    one with this reference, made if need be), frozen with the app's own `freeze`
+    (build_snapshot + canonical_json), without the task.
 
     Every criterion gets a statement of about 120 words citing up to
     PACK_ITEMS_PER_CRITERION items, items not yet cited elsewhere first."""
@@ -333,7 +341,7 @@ def make_submission(user, seed: int = 5):
     spec = PersonSpecification.objects.get(slug=datagen.SPEC_SLUG)
     vacancy, _ = Vacancy.objects.get_or_create(
         organisation=spec.organisation,
-        reference="BENCH-2026-0001",
+        reference=reference,
         defaults={
             "title": "Senior Clinical Coder",
             "band": "Band 5",
@@ -511,4 +519,7 @@ def pack(portfolios: Portfolios, plan: Plan) -> list[Figure]:
     ]
 
 
-MEASUREMENTS = [dashboard, evidence_list, matrix, recruiter_list, pack]
+# The review last but the load test: it grows this process (thousands of
+# snapshots), and a process started after that would inherit its peak memory
+# in ru_maxrss (Linux keeps it across fork and exec), which the pack measures.
+MEASUREMENTS = [dashboard, evidence_list, matrix, pack, review]

@@ -86,6 +86,8 @@ def run(quick: bool, workdir: Path, started: float) -> int:
     # An empty static root: whitenoise wants one to exist; nothing is served from it.
     (workdir / "static").mkdir()
     BASE_ENV["DJANGO_STATIC_ROOT"] = str(workdir / "static")
+    # Packs and zips are written here, and go with the rest.
+    BASE_ENV["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
     load_before = os.getloadavg()
     setup_django(f"sqlite:///{workdir / 'bench.sqlite3'}")
     from django.core.management import call_command

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "portfolio",
     "specifications",
     "applications",
+    "recruitment",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,9 @@ urlpatterns = [
     path("specifications/", include("specifications.urls")),
     # The verifier's pages: no account, a signed link (portfolio.verification).
     path("verify/", include("portfolio.verify_urls")),
+    # Before applications' URLs: the review's dashboard is the recruiters' home,
+    # "/recruitment/", which applications' own recruiter_home also answers.
+    path("recruitment/", include("recruitment.urls")),
     path("", include("applications.urls")),
     path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("accessibility/", AccessibilityView.as_view(), name="accessibility"),

@@ -17,9 +17,12 @@ from applications import urls as application_urls
 from applications.models import Application, SubmissionPack
 from portfolio import urls as portfolio_urls
 from portfolio.models import Attachment, VerificationRequest
+from recruitment import urls as recruitment_urls
+from recruitment.models import PackZip
 from specifications import urls as specification_urls
 from specifications.models import EvidenceLink
 from tests.factories import PDF_BYTES, make_employment, make_evidence, make_vacancy
+from tests.recruitment.helpers import build_packs, make_panel, submit
 
 
 class Who(NamedTuple):
@@ -85,13 +88,35 @@ ROWS = [
     Row("applications:packs", "application", CODERS_OWN),
     # applications.views.get_pack_for_user
     Row("applications:pack_download", "pack", CODERS_OWN),
+    # recruitment.views.get_vacancy_for_user (a coder never reaches the review,
+    # not even of their own application)
+    Row("recruitment:longlist", "review", RECRUITERS_OWN),
+    Row("recruitment:panel", "review", RECRUITERS_OWN, "post"),
+    Row("recruitment:take_lead", "review", RECRUITERS_OWN, "post"),
+    Row("recruitment:zip_request", "review", RECRUITERS_OWN, "post"),
+    Row("recruitment:scores_csv", "review", RECRUITERS_OWN),
+    Row("recruitment:summary_csv", "review", RECRUITERS_OWN),
+    # recruitment.views.get_vacancy_for_lead
+    Row("recruitment:finalise", "review", RECRUITERS_OWN, "post"),
+    # recruitment.views.get_application_for_user
+    Row("recruitment:application", "submitted", RECRUITERS_OWN),
+    Row("recruitment:pack", "submitted", RECRUITERS_OWN),
+    # recruitment.views.get_application_for_member
+    Row("recruitment:score", "submitted", RECRUITERS_OWN, "post"),
+    # recruitment.views.get_application_for_lead
+    Row("recruitment:outcome", "submitted", RECRUITERS_OWN, "post"),
+    Row("recruitment:access_log", "submitted", RECRUITERS_OWN),
+    # recruitment.views.get_zip_for_user
+    Row("recruitment:zip", "zip", RECRUITERS_OWN),
+    Row("recruitment:zip_download", "zip", RECRUITERS_OWN),
 ]
 
 
 @pytest.fixture
-def things(alice, trust_a, trust_a_spec):
+def things(alice, rachel, trust_a, trust_a_spec):
     """The ids and slugs of one of everything: Alice's portfolio and application,
-    Trust A's spec and vacancy."""
+    Trust A's spec and vacancy; and a vacancy under review, led by Rachel, with
+    Alice's submitted application and a zip of its packs."""
     evidence = make_evidence(alice, "clinical_query")
     criterion = trust_a_spec.criteria.first()
     vacancy = make_vacancy(trust_a, specification=trust_a_spec)
@@ -122,7 +147,19 @@ def things(alice, trust_a, trust_a_spec):
         state=SubmissionPack.State.DONE,
         file=ContentFile(PDF_BYTES, name="pack.pdf"),
     )
+    review = make_vacancy(trust_a, specification=trust_a_spec)
+    make_panel(review, rachel)
+    submitted = submit(alice, review)
+    build_packs(submitted)
+    bundle = PackZip.objects.create(
+        vacancy=review,
+        state=PackZip.State.DONE,
+        file=ContentFile(b"PK\x05\x06" + bytes(18), name="packs.zip"),
+    )
     return {
+        "review": review.pk,
+        "submitted": submitted.pk,
+        "zip": bundle.pk,
         "evidence": evidence.pk,
         "attachment": attachment.pk,
         "employment": make_employment(alice).pk,
@@ -153,7 +190,12 @@ def test_only_those_allowed_reach_the_view(request, client, things, row):
 def test_every_view_with_an_id_or_slug_has_a_row():
     taking_ids = {
         f"{module.app_name}:{pattern.name}"
-        for module in (portfolio_urls, specification_urls, application_urls)
+        for module in (
+            portfolio_urls,
+            specification_urls,
+            application_urls,
+            recruitment_urls,
+        )
         for pattern in module.urlpatterns
         if isinstance(pattern, URLPattern)
         and {"pk", "slug"} & set(pattern.pattern.converters)

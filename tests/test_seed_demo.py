@@ -111,7 +111,7 @@ def test_the_demo_has_an_open_vacancy_and_a_submitted_application_with_packs(
     assert vacancy.salary == (
         "£28,392 - £39,043 Dependent on experience/qualifications (ACC/Non-ACC)"
     )
-    application = Application.objects.get()
+    application = Application.objects.get(applicant__email="coder@demo.coderfolio.test")
     assert application.status == Application.Status.SUBMITTED
     assert application.applicant.email == "coder@demo.coderfolio.test"
     packs = application.packs.all()

@@ -610,3 +610,179 @@ def build_demo_verifications(owner) -> VerificationRequest:
         organisation="University Hospitals Dorset NHS Foundation Trust",
         email="alex.rowe@demo.coderfolio.test",
     )
+
+
+# --- Other applicants to the demo vacancy, so a recruiter meets a real longlist ---
+
+# (email, full name, route, strength): strong cites evidence on every criterion,
+# partial on some, weak on none (statements only, and a thin portfolio).
+DEMO_APPLICANTS = [
+    ("priya.shah@demo.coderfolio.test", "Priya Shah", "portfolio", "strong"),
+    ("tom.baker@demo.coderfolio.test", "Tom Baker", "acc", "strong"),
+    ("aisha.khan@demo.coderfolio.test", "Aisha Khan", "portfolio", "partial"),
+    ("ben.carter@demo.coderfolio.test", "Ben Carter", "acc", "partial"),
+    ("lucy.evans@demo.coderfolio.test", "Lucy Evans", "acc", "weak"),
+]
+
+# The kind of evidence an applicant cites for a criterion: by its rule, else by its
+# category.
+_RULE_KINDS = {
+    "accuracy": "audit",
+    "experience_years": "productivity",
+    "holds_acc": "qualification",
+    "specialty_count": "specialty",
+    "refresher_within": "cpd",
+}
+_CATEGORY_KINDS = {
+    "skills": "clinical_query",
+    "knowledge": "cpd",
+    "experience": "complex_case",
+    "qualifications": "cpd",
+}
+_APPLICANT_STATEMENTS = {
+    "strong": "I do this in my current post every week; the evidence cited shows "
+    "when, and what came of it.",
+    "partial": "I have some experience of this and am building more.",
+    "weak": "I am keen to develop this.",
+}
+
+
+def _small_portfolio(owner, today: datetime.date, strength: str, route: str) -> dict:
+    """A few items of each kind the criteria ask for, by kind; none when weak."""
+    Evidence.objects.filter(owner=owner).delete()
+    Employment.objects.filter(owner=owner).delete()
+    specialty = {s.code: s for s in Specialty.objects.filter(code__in=["100", "300"])}
+    recent = today - datetime.timedelta(days=90)
+    items: dict[str, Evidence] = {}
+    if strength == "weak":
+        return items  # nothing logged yet: even an item can meet a rule
+    items["cpd"] = CPDActivity.objects.create(
+        owner=owner,
+        title="Standards Refresher",
+        cpd_type="standards_refresher",
+        provider="NHS England",
+        hours=Decimal("14"),
+        date=recent,
+    )
+    Employment.objects.create(
+        owner=owner,
+        employer="Example NHS Foundation Trust",
+        role="Clinical Coder",
+        band="Band 4",
+        # Five years' coding when strong; two (short of the spec's three) when not.
+        start_date=today
+        - datetime.timedelta(days=(5 if strength == "strong" else 2) * 365),
+    )
+    items["audit"] = AccuracyAudit.objects.create(
+        owner=owner,
+        title=f"Internal coding audit {recent:%B %Y}",
+        date=recent,
+        auditor="Approved clinical coding auditor",
+        audit_type="internal",
+        episodes_audited=50,
+        **{
+            f"{measure}_{part}": value
+            for measure, _ in AccuracyAudit.MEASURES
+            for part, value in [
+                ("audited", 50),
+                ("correct", 47 if strength == "strong" else 44),
+            ]
+        },
+    )
+    items["specialty"] = SpecialtyExperience.objects.create(
+        owner=owner,
+        title=f"{specialty['100'].name} coding",
+        specialty=specialty["100"],
+        setting="back_office",
+        date=today - datetime.timedelta(days=700),
+        episodes_coded=1200,
+    )
+    items["clinical_query"] = ClinicalQuery.objects.create(
+        owner=owner,
+        title="Query on the type of infarction",
+        specialty=specialty["300"],
+        query_to="Consultant cardiologist",
+        date=recent,
+        summary="The record was ambiguous about the diagnosis.",
+        resolution="The clinician clarified it and the coding was corrected.",
+        outcome="codes_changed",
+    )
+    items["complex_case"] = ComplexCase.objects.create(
+        owner=owner,
+        title="Sepsis with acute kidney injury",
+        specialty=specialty["300"],
+        date=recent,
+        icd10_codes=["A419", "N179"],
+        opcs4_codes=[],
+        summary="Anonymised: urinary sepsis with acute kidney injury.",
+    )
+    items["complex_case"].case_types.set(CaseType.objects.filter(slug="mortality"))
+    items["contribution"] = Contribution.objects.create(
+        owner=owner,
+        title="Mentoring a trainee coder",
+        contribution_type="mentoring",
+        date=today - datetime.timedelta(days=200),
+        outcome="The trainee passed their first audit.",
+    )
+    items["productivity"] = Productivity.objects.create(
+        owner=owner,
+        title="Productivity last quarter",
+        date=today - datetime.timedelta(days=120),
+        end_date=today - datetime.timedelta(days=30),
+        episodes_coded=1900,
+        target_episodes=2000,
+        timeliness_percent=Decimal("95.0"),
+    )
+    if route == "acc":
+        items["qualification"] = Qualification.objects.create(
+            owner=owner,
+            title="National Clinical Coding Qualification",
+            qualification_type="acc",
+            awarding_body="IHRIM",
+            date=today - datetime.timedelta(days=1000),
+        )
+    for item in items.values():
+        if hasattr(item, "specialty_id"):
+            item.tag_own_specialty()
+    return items
+
+
+def _cited_kind(criterion) -> str:
+    rule = criterion.rule or {}
+    if rule.get("kind") == "item_count":
+        return rule.get("item_kind", "")
+    return _RULE_KINDS.get(rule.get("kind"), _CATEGORY_KINDS[criterion.category])
+
+
+def build_demo_applicants(vacancy, today: datetime.date) -> list:
+    """Submit an application to the vacancy from each of DEMO_APPLICANTS (their
+    accounts already made), replacing any they had: strong, partial and weak
+    applications on both routes. Their packs are built when the caller's
+    transaction commits."""
+    from accounts.models import User
+    from applications.models import Application, Statement, SubmissionPack
+
+    applications = []
+    criteria = list(vacancy.specification.criteria.all())
+    for email, _, route, strength in DEMO_APPLICANTS:
+        owner = User.objects.get(email=email)
+        for pack in SubmissionPack.objects.filter(application__applicant=owner):
+            pack.file.delete(save=False)
+        Application.objects.filter(applicant=owner).delete()
+        items = _small_portfolio(owner, today, strength, route)
+        application = Application.objects.create(
+            vacancy=vacancy, applicant=owner, route=route
+        )
+        for i, criterion in enumerate(criteria):
+            statement = Statement.objects.create(
+                application=application,
+                criterion=criterion,
+                text=_APPLICANT_STATEMENTS[strength],
+            )
+            cites = strength == "strong" or (strength == "partial" and i % 2 == 0)
+            item = items.get(_cited_kind(criterion)) or items.get("cpd")
+            if cites and item is not None:
+                statement.evidence.add(item)
+        application.submit()
+        applications.append(application)
+    return applications

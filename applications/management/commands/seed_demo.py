@@ -1,15 +1,23 @@
-"""Demo data: a trust, a coder with a 3-year portfolio, a recruiter, an open vacancy
-and a submitted application with its packs. Safe to run repeatedly."""
+"""Demo data: a trust, a coder with a 3-year portfolio, a lead recruiter and a panel
+member, an open vacancy, and submitted applications to it with their packs: the
+coder's and five others' (strong, partial, weak; both routes). Safe to run
+repeatedly."""
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from applications.management.demo import build_demo_portfolio
+from applications.management.demo import (
+    DEMO_APPLICANTS,
+    build_demo_applicants,
+    build_demo_portfolio,
+)
 from applications.models import Application, Statement, SubmissionPack, Vacancy
 from portfolio.models import VerificationRequest
 from portfolio.verification import verifier_path
@@ -29,6 +37,12 @@ DEMO_USERS = [
     {
         "email": "recruiter@demo.coderfolio.test",
         "full_name": "Robin Hughes",
+        "role": User.Role.RECRUITER,
+    },
+    # Sits on the panel that the recruiter above leads (see seed_demo_panel).
+    {
+        "email": "panel@demo.coderfolio.test",
+        "full_name": "Sam Okafor",
         "role": User.Role.RECRUITER,
     },
 ]
@@ -76,8 +90,12 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             coder = self.seed_people()
-        self.seed_application(coder)
+            self.seed_applicants()
+        vacancy = self.seed_application(coder)
         self.print_verifier_link(coder, options["base_url"])
+        if apps.is_installed("recruitment"):
+            # The review app sits above this one: called by name, not imported.
+            call_command("seed_demo_panel", vacancy=vacancy.pk, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at /account/sign-in/ as:")
         )
@@ -86,6 +104,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {role:<15} {details['email']}  password: {DEMO_PASSWORD}"
             )
+        self.stdout.write(
+            f"  and the {len(DEMO_APPLICANTS)} other coders who applied, e.g. "
+            f"{DEMO_APPLICANTS[0][0]}, with the same password."
+        )
 
     def seed_people(self) -> User:
         trust, _ = Organisation.objects.update_or_create(
@@ -109,8 +131,24 @@ class Command(BaseCommand):
                 coder = user
         return coder
 
-    def seed_application(self, coder: User) -> None:
-        """An open vacancy on the UHD spec, and the coder's submitted application."""
+    def seed_applicants(self) -> None:
+        """The accounts of the other coders who apply to the demo vacancy."""
+        for email, full_name, _, _ in DEMO_APPLICANTS:
+            user, _ = User.objects.update_or_create(
+                email=email,
+                defaults={
+                    "full_name": full_name,
+                    "role": User.Role.CODER,
+                    "organisation": None,
+                    "is_active": True,
+                },
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+
+    def seed_application(self, coder: User) -> Vacancy:
+        """An open vacancy on the UHD spec, the coder's submitted application and
+        the other applicants' (see build_demo_applicants)."""
         spec = PersonSpecification.objects.get(slug="uhd-senior-clinical-coder-v1")
         today = timezone.localdate()
         with transaction.atomic():
@@ -147,11 +185,20 @@ class Command(BaseCommand):
                     links.filter(criterion=criterion).values_list("evidence", flat=True)
                 )
             application.submit()  # the packs are built when this transaction commits
+            others = build_demo_applicants(vacancy, today)
         built = application.packs.filter(state=SubmissionPack.State.DONE).count()
         self.stdout.write(
             f"Application {application.candidate_number} to {vacancy} submitted; "
             f"{built} packs built."
         )
+        built = SubmissionPack.objects.filter(
+            application__in=others, state=SubmissionPack.State.DONE
+        ).count()
+        self.stdout.write(
+            f"{len(others)} more applications submitted by other coders; "
+            f"{built} packs built."
+        )
+        return vacancy
 
     def print_verifier_link(self, coder: User, base_url: str) -> None:
         """Print the link of the demo request still waiting for its verifier (made
