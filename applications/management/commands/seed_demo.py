@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from applications.management.demo import build_demo_portfolio
 from applications.models import Application, Statement, SubmissionPack, Vacancy
+from applications.tasks import build_pack
 from specifications.models import EvidenceLink, PersonSpecification
 
 DEMO_PASSWORD = "coderfolio-demo"  # noqa: S105 - a published demo password
@@ -133,7 +134,11 @@ class Command(BaseCommand):
                 statement.evidence.set(
                     links.filter(criterion=criterion).values_list("evidence", flat=True)
                 )
-            application.submit()  # the packs are built when this transaction commits
+            application.submit()
+        # Built here, whichever task backend is set, so the demo starts with both
+        # packs; with a queue, the workers find them built and skip them.
+        for pack in application.packs.exclude(state=SubmissionPack.State.DONE):
+            build_pack.call(pack.pk)
         built = application.packs.filter(state=SubmissionPack.State.DONE).count()
         self.stdout.write(
             f"Application {application.candidate_number} to {vacancy} submitted; "
