@@ -314,9 +314,12 @@ def _criterion_candidates(user, criterion) -> list[int]:
     return list(dict.fromkeys(ordered))
 
 
-def make_submission(user, seed: int = 5):
+def make_submission(
+    user, seed: int = 5, reference: str = "BENCH-2026-0001", draft: bool = False
+):
     """A submitted application of `user` to a vacancy on the seeded UHD spec, frozen
-    with the app's own `freeze` (build_snapshot + canonical_json), without the task.
+    with the app's own `freeze` (build_snapshot + canonical_json), without the task;
+    with `draft`, left a complete draft for `submit()` (one vacancy each).
 
     Every criterion gets a statement of about 120 words citing up to
     PACK_ITEMS_PER_CRITERION items, items not yet cited elsewhere first."""
@@ -333,7 +336,7 @@ def make_submission(user, seed: int = 5):
     spec = PersonSpecification.objects.get(slug=datagen.SPEC_SLUG)
     vacancy, _ = Vacancy.objects.get_or_create(
         organisation=spec.organisation,
-        reference="BENCH-2026-0001",
+        reference=reference,
         defaults={
             "title": "Senior Clinical Coder",
             "band": "Band 5",
@@ -345,8 +348,8 @@ def make_submission(user, seed: int = 5):
         vacancy=vacancy,
         applicant=user,
         route=Application.Route.PORTFOLIO,
-        status=Application.Status.SUBMITTED,
-        submitted_at=timezone.now(),
+        status=Application.Status.DRAFT if draft else Application.Status.SUBMITTED,
+        submitted_at=None if draft else timezone.now(),
     )
     cited: set[int] = set()
     for criterion in spec.criteria.order_by("order"):
@@ -365,7 +368,8 @@ def make_submission(user, seed: int = 5):
             + datagen._text(rng, 60),
         )
         statement.evidence.set(chosen)
-    freeze(application, today)
+    if not draft:
+        freeze(application, today)
     return application, application.statements.count(), len(cited)
 
 
