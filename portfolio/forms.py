@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from portfolio.codes import ICD10CodesField, OPCS4CodesField, unknown_icd10
+from portfolio.formats import mid_sentence
 from portfolio.models import (
     AccuracyAudit,
     Attachment,
@@ -33,7 +34,7 @@ class PortfolioFormMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            label = str(field.label or name.replace("_", " ")).lower()
+            label = mid_sentence(field.label or name.replace("_", " "))
             verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
             if isinstance(field, forms.FileField):
                 verb = "Choose"

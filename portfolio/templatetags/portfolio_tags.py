@@ -23,3 +23,10 @@ def period(item) -> str:
 def long_date(day) -> str:
     """A date as everywhere in the app: "29 November 2026" (portfolio.formats)."""
     return formats.long_date(day)
+
+
+@register.filter
+def mid_sentence(label) -> str:
+    """A label inside a sentence, acronyms kept: "CPD activity" stays as it is,
+    "Accuracy audit" becomes "accuracy audit" (portfolio.formats)."""
+    return formats.mid_sentence(label)
