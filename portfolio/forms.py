@@ -20,6 +20,7 @@ from portfolio.models import (
     Specialty,
     SpecialtyExperience,
 )
+from portfolio.pid import validate_no_identifiers
 from portfolio.uploads import sniff_content_type
 from portfolio.widgets import DateInput
 
@@ -338,6 +339,16 @@ class AttachmentForm(PortfolioFormMixin, forms.ModelForm):
                 "The file must be a PDF, PNG or JPEG. This file's content is none "
                 "of these, whatever its name says."
             )
+        # Its own name is kept (and shown, and given to the download), so the PID
+        # guard reads it as it reads any free text.
+        original_name = Attachment.safe_file_name(upload.name)
+        try:
+            validate_no_identifiers(original_name)
+        except ValidationError as error:
+            raise ValidationError(
+                [f"The file's name: {message}" for message in error.messages]
+            ) from None
+        self.instance.original_name = original_name
         self.instance.content_type = content_type
         self.instance.size = upload.size
         upload.seek(0)

@@ -1,16 +1,19 @@
 """Data portability: the whole portfolio as versioned JSON, out and back in.
 
-The document (format "coderfolio-portfolio", version 1)::
+The document (format "coderfolio-portfolio", version 2)::
 
-    {"format": "coderfolio-portfolio", "version": 1,
+    {"format": "coderfolio-portfolio", "version": 2,
      "exported_at": "2026-11-25T15:00:00+00:00",
      "owner": {"email": "...", "full_name": "..."},
      "employment": [{"employer": ..., "role": ..., "band": ..., "start_date": ...,
                      "end_date": ..., "is_coding_role": ...}],
      "evidence": [{"kind": "audit", "title": ..., "date": "2026-09-01", ...,
                    "specialties": ["100"], <the kind's own fields>,
-                   "created_at": ..., "attachments": [{"name", "content_type",
-                   "sha256", "size", "data" (base64)}]}]}
+                   "created_at": ..., "attachments": [{"name", "original_name",
+                   "content_type", "sha256", "size", "data" (base64)}]}]}
+
+Version 2 added the attachment's `original_name` (the uploaded file's own name);
+files of version 1 still import, their attachments without one.
 
 Fields come from each model's ``_meta``, so a field added to a kind travels without
 changes here (but a new field changes the format: bump VERSION). Specialties travel
@@ -50,11 +53,17 @@ from portfolio.pid import find_identifiers, quoted
 from portfolio.uploads import sniff_content_type
 
 FORMAT = "coderfolio-portfolio"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 TOP_KEYS = ["format", "version", "exported_at", "owner", "employment", "evidence"]
 OWNER_KEYS = ["email", "full_name"]
-ATTACHMENT_KEYS = ["name", "content_type", "sha256", "size", "data"]
+ATTACHMENT_KEYS = ["name", "original_name", "content_type", "sha256", "size", "data"]
+# What each readable version's attachments hold.
+ATTACHMENT_KEYS_OF = {
+    1: [k for k in ATTACHMENT_KEYS if k != "original_name"],
+    2: ATTACHMENT_KEYS,
+}
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
 # A portfolio nests five deep (file, evidence, item, attachments, attachment).
 MAX_IMPORT_DEPTH = 10
@@ -212,6 +221,7 @@ def _dump_attachment(attachment: Attachment) -> dict:
         content = handle.read()
     return {
         "name": attachment.name,
+        "original_name": attachment.original_name,
         "content_type": attachment.content_type,
         "sha256": attachment.sha256,
         "size": attachment.size,
@@ -370,7 +380,9 @@ def _parse_codes(f: models.Field, raw: object, where: str) -> list[str]:
     return raw
 
 
-def _check_keys(where: str, raw: object, expected: list[str]) -> dict:
+def _check_keys(
+    where: str, raw: object, expected: list[str], version: int = VERSION
+) -> dict:
     if not isinstance(raw, dict):
         raise _Invalid(f"{where}: expected an object.")
     missing = [k for k in expected if k not in raw]
@@ -379,7 +391,9 @@ def _check_keys(where: str, raw: object, expected: list[str]) -> dict:
     extra = [k for k in raw if k not in expected]
     if extra:
         names = ", ".join(quoted(k) for k in extra)
-        raise _Invalid(f"{where}: unexpected {names} (not in format version 1).")
+        raise _Invalid(
+            f"{where}: unexpected {names} (not in format version {version})."
+        )
     return raw
 
 
@@ -403,15 +417,16 @@ def _check_header(data: object) -> dict:
         raise PortfolioImportError(
             'This file has no valid "version" of the Coderfolio portfolio format.'
         )
-    if version != VERSION:
+    if version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise PortfolioImportError(
             f"This file is version {version} of the Coderfolio portfolio format; "
-            f"this server reads version {VERSION}."
+            f"this server reads versions {readable}."
         )
     try:
-        _check_keys("The file", data, TOP_KEYS)
+        _check_keys("The file", data, TOP_KEYS, version)
         _parse_datetime("The file", "exported_at", data["exported_at"])
-        _check_keys("The file's owner", data["owner"], OWNER_KEYS)
+        _check_keys("The file's owner", data["owner"], OWNER_KEYS, version)
     except _Invalid as error:
         raise PortfolioImportError(str(error)) from None
     for key in ["employment", "evidence"]:
@@ -430,7 +445,9 @@ def _prepare_employment(raw: object, where: str, owner, references: dict) -> Emp
     return post
 
 
-def _prepare_item(raw: object, where: str, owner, references: dict) -> _PreparedItem:
+def _prepare_item(
+    raw: object, where: str, owner, references: dict, version: int
+) -> _PreparedItem:
     if not isinstance(raw, dict):
         raise _Invalid(f"{where}: expected an object.")
     if "kind" not in raw:
@@ -439,7 +456,7 @@ def _prepare_item(raw: object, where: str, owner, references: dict) -> _Prepared
     if not isinstance(kind, str) or kind not in KIND_MODELS:
         raise _Invalid(f"{where}: unknown kind {quoted(kind)}.")
     model = KIND_MODELS[kind]
-    _check_keys(where, raw, _evidence_keys(model))
+    _check_keys(where, raw, _evidence_keys(model), version)
     item = model(owner=owner, kind=kind)
     many_to_many = {}
     for f in _evidence_fields(model):
@@ -457,17 +474,24 @@ def _prepare_item(raw: object, where: str, owner, references: dict) -> _Prepared
         raise _Invalid(f"{where}, attachments: expected a list.")
     for number, attachment in enumerate(raw["attachments"], start=1):
         prepared.attachments.append(
-            _prepare_attachment(attachment, f"{where}, attachment {number}")
+            _prepare_attachment(attachment, f"{where}, attachment {number}", version)
         )
     _full_clean(item, where)
     return prepared
 
 
-def _prepare_attachment(raw: object, where: str) -> tuple[Attachment, bytes]:
-    _check_keys(where, raw, ATTACHMENT_KEYS)
-    name, content_type, sha256, size, data = (raw[k] for k in ATTACHMENT_KEYS)
+def _prepare_attachment(
+    raw: object, where: str, version: int
+) -> tuple[Attachment, bytes]:
+    _check_keys(where, raw, ATTACHMENT_KEYS_OF[version], version)
+    name, content_type, sha256, size, data = (
+        raw[k] for k in ["name", "content_type", "sha256", "size", "data"]
+    )
+    original_name = raw.get("original_name", "")
     if not isinstance(name, str):
         raise _Invalid(f"{where}, name: expected text.")
+    if not isinstance(original_name, str):
+        raise _Invalid(f"{where}, original_name: expected text.")
     if content_type not in Attachment.CONTENT_TYPES.values():
         allowed = ", ".join(Attachment.CONTENT_TYPES.values())
         raise _Invalid(f"{where}, content_type: must be one of {allowed}.")
@@ -488,7 +512,13 @@ def _prepare_attachment(raw: object, where: str) -> tuple[Attachment, bytes]:
         )
     if sniff_content_type(io.BytesIO(content)) != content_type:
         raise _Invalid(f"{where}: the file's content is not {content_type}.")
-    attachment = Attachment(name=name, content_type=content_type, size=size)
+    attachment = Attachment(
+        name=name,
+        # Made safe as an upload's name is: a file can say anything.
+        original_name=Attachment.safe_file_name(original_name),
+        content_type=content_type,
+        size=size,
+    )
     attachment.sha256 = sha256
     # The file and its item do not exist yet: both are checked as they are saved.
     _full_clean(attachment, where, exclude=["evidence", "file"])
@@ -528,7 +558,9 @@ def _plan(data: object, owner) -> _Plan:
     for index, raw in enumerate(data["evidence"], start=1):
         try:
             plan.evidence.append(
-                _prepare_item(raw, _item_label(index, raw), owner, references)
+                _prepare_item(
+                    raw, _item_label(index, raw), owner, references, data["version"]
+                )
             )
         except _Invalid as error:
             plan.problems.extend(error.problems)

@@ -302,7 +302,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=f"{attachment.name}.{attachment.extension}",
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"

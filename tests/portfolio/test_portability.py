@@ -45,10 +45,17 @@ def stored_files(media_root) -> set[Path]:
     return {p for p in Path(media_root).rglob("*") if p.is_file()}
 
 
-def attach(item: Evidence, name: str, content: bytes, content_type: str) -> Attachment:
+def attach(
+    item: Evidence,
+    name: str,
+    content: bytes,
+    content_type: str,
+    original_name: str = "",
+) -> Attachment:
     attachment = Attachment(
         evidence=item,
         name=name,
+        original_name=original_name,
         content_type=content_type,
         size=len(content),
         sha256=Attachment.digest(content),
@@ -186,7 +193,7 @@ def test_export_describes_every_kind_with_its_own_fields(rich_portfolio):
     document = export_portfolio(rich_portfolio)
 
     assert document["format"] == "coderfolio-portfolio"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert datetime.datetime.fromisoformat(document["exported_at"]).tzinfo
     assert document["owner"] == {
         "email": "alice@example.nhs.uk",
@@ -282,7 +289,7 @@ def test_dumps_keeps_text_readable_and_loads_reads_it_back(rich_portfolio):
     document = export_portfolio(rich_portfolio)
     text = dumps(document)
     assert "café session, naïvely named" in text  # not \u escapes
-    assert text.startswith('{\n  "format": "coderfolio-portfolio",\n  "version": 1,')
+    assert text.startswith('{\n  "format": "coderfolio-portfolio",\n  "version": 2,')
     assert loads(text) == document
 
 
@@ -404,11 +411,11 @@ def test_the_document_itself_imports(document, bob):
 
 
 def test_another_version_is_refused(document, bob, media_root):
-    document["version"] = 2
+    document["version"] = 3
     message = assert_refused(document, bob, media_root)
     assert message == (
-        "This file is version 2 of the Coderfolio portfolio format; "
-        "this server reads version 1."
+        "This file is version 3 of the Coderfolio portfolio format; "
+        "this server reads versions 1 and 2."
     )
 
 
@@ -756,10 +763,10 @@ def test_import_command_imports_and_prints_a_summary(rich_portfolio, bob, tmp_pa
 
 
 def test_import_command_refuses_a_bad_file_and_writes_nothing(document, bob, tmp_path):
-    document["version"] = 2
+    document["version"] = 3
     path = tmp_path / "future.json"
     path.write_text(dumps(document), encoding="utf-8")
-    with pytest.raises(CommandError, match="this server reads version 1"):
+    with pytest.raises(CommandError, match="this server reads versions 1 and 2"):
         call_command("import_portfolio", str(path), owner=bob.email)
     assert not Evidence.objects.for_owner(bob).exists()
 
@@ -894,7 +901,7 @@ def test_importing_a_bad_file_shows_why_and_imports_nothing(
     ("content", "message"),
     [
         ("{not json", "The file is not valid JSON"),
-        ('{"format": "coderfolio-portfolio", "version": 2}', "this server reads"),
+        ('{"format": "coderfolio-portfolio", "version": 3}', "this server reads"),
     ],
 )
 def test_importing_a_file_that_is_not_a_portfolio_shows_why(
@@ -933,3 +940,54 @@ def test_import_requires_login(client, db):
     response = client.get(reverse("portfolio:import"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# --- The attachment's own file name (format version 2) ---------------------------
+
+
+def test_an_attachment_keeps_its_file_name_out_and_back_in(alice, bob):
+    audit = make_audit(alice, title="Audit with its report")
+    attach(audit, "Audit report", PDF_BYTES, "application/pdf", "DSPT report 2026.pdf")
+    exported = export_portfolio(alice)
+    (item,) = exported["evidence"]
+    assert item["attachments"][0]["original_name"] == "DSPT report 2026.pdf"
+    import_portfolio(loads(dumps(exported)), bob)
+    copy = Attachment.objects.get(evidence__owner=bob)
+    assert copy.original_name == "DSPT report 2026.pdf"
+
+
+def test_a_version_1_file_still_imports_its_attachments_without_a_file_name(
+    document, bob
+):
+    document["version"] = 1
+    for item in document["evidence"]:
+        for attachment in item["attachments"]:
+            del attachment["original_name"]
+    assert import_portfolio(document, bob).attachments == 1
+    assert Attachment.objects.get(evidence__owner=bob).original_name == ""
+
+
+def test_a_version_1_file_may_not_carry_a_file_name(document, bob, media_root):
+    document["version"] = 1
+    assert_refused(
+        document,
+        bob,
+        media_root,
+        'attachment 1: unexpected "original_name" (not in format version 1).',
+    )
+
+
+def test_an_imported_file_name_is_made_safe(document, bob):
+    attachment = document["evidence"][0]["attachments"][0]
+    attachment["original_name"] = "../../etc/re\x07port\u202e.pdf"
+    import_portfolio(document, bob)
+    assert Attachment.objects.get(evidence__owner=bob).original_name == "report.pdf"
+
+
+def test_an_imported_file_name_with_an_identifier_is_refused(document, bob, media_root):
+    attachment = document["evidence"][0]["attachments"][0]
+    attachment["original_name"] = f"letter {NHS_NUMBER}.pdf"
+    message = assert_refused(
+        document, bob, media_root, "attachment 1, original_name: This looks like"
+    )
+    assert NHS_NUMBER not in message
