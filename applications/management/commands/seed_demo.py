@@ -1,5 +1,6 @@
-"""Demo data: a trust, a coder with a 3-year portfolio, a recruiter, an open vacancy
-and a submitted application with its packs. Safe to run repeatedly."""
+"""Demo data: a trust, a recruiter, two open vacancies, the demo coder (a 3-year
+portfolio, ACC) with a submitted application and its packs, and a second coder (a
+smaller portfolio, no NCCQ) who has not applied. Safe to run repeatedly."""
 
 import datetime
 
@@ -9,7 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from applications.management.demo import build_demo_portfolio
+from applications.management.demo import (
+    build_demo_portfolio,
+    build_second_portfolio,
+    demo_statement,
+)
 from applications.models import Application, Statement, SubmissionPack, Vacancy
 from applications.tasks import build_pack
 from specifications.models import EvidenceLink, PersonSpecification
@@ -26,26 +31,34 @@ DEMO_USERS = [
         "role": User.Role.CODER,
     },
     {
+        "email": "coder2@demo.coderfolio.test",
+        "full_name": "Sam Okafor",
+        "role": User.Role.CODER,
+    },
+    {
         "email": "recruiter@demo.coderfolio.test",
         "full_name": "Robin Hughes",
         "role": User.Role.RECRUITER,
     },
 ]
-DEMO_VACANCY = {
-    "reference": "198-HIMS-8079977",
-    "title": "Senior Clinical Coder",
-    "band": "Band 4",
-}
-DEMO_STATEMENTS = {
-    "skills": "In my current post I apply this every day; the evidence chosen shows "
-    "when and with what result.",
-    "knowledge": "I keep this knowledge current through the national courses and "
-    "apply it in my coding; see the evidence.",
-    "experience": "Over three years at two trusts I have built this experience, as "
-    "the audits and cases chosen here show.",
-    "qualifications": "I hold the qualification and keep up my CPD, as the "
-    "certificates chosen here show.",
-}
+DEMO_CODER = "coder@demo.coderfolio.test"
+SECOND_CODER = "coder2@demo.coderfolio.test"
+# Both on the UHD spec and open: the demo coder has applied to the first, so the
+# second is there to apply to (and both for the second coder).
+DEMO_VACANCIES = [
+    {
+        "reference": "198-HIMS-8079977",
+        "title": "Senior Clinical Coder",
+        "band": "Band 4",
+        "open_days": 60,
+    },
+    {
+        "reference": "198-HIMS-8083152",
+        "title": "Clinical Coder",
+        "band": "Band 4",
+        "open_days": 45,
+    },
+]
 
 
 class Command(BaseCommand):
@@ -66,8 +79,8 @@ class Command(BaseCommand):
                 "database."
             )
         with transaction.atomic():
-            coder = self.seed_people()
-        self.seed_application(coder)
+            users = self.seed_people()
+        self.seed_application(users[DEMO_CODER], users[SECOND_CODER])
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at /account/sign-in/ as:")
         )
@@ -77,11 +90,12 @@ class Command(BaseCommand):
                 f"  {role:<15} {details['email']}  password: {DEMO_PASSWORD}"
             )
 
-    def seed_people(self) -> User:
+    def seed_people(self) -> dict[str, User]:
+        """The demo users by email."""
         trust, _ = Organisation.objects.update_or_create(
             ods_code=DEMO_TRUST["ods_code"], defaults={"name": DEMO_TRUST["name"]}
         )
-        coder = None
+        users = {}
         for details in DEMO_USERS:
             organisation = trust if details["role"] == User.Role.RECRUITER else None
             user, _ = User.objects.update_or_create(
@@ -95,32 +109,41 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            if user.is_coder:
-                coder = user
-        return coder
+            users[user.email] = user
+        return users
 
-    def seed_application(self, coder: User) -> None:
-        """An open vacancy on the UHD spec, and the coder's submitted application."""
+    def seed_application(self, coder: User, second: User) -> None:
+        """The open vacancies on the UHD spec, both coders' portfolios, and the demo
+        coder's submitted application to the first vacancy."""
         spec = PersonSpecification.objects.get(slug="uhd-senior-clinical-coder-v1")
         today = timezone.localdate()
         with transaction.atomic():
-            # Remove the old demo application first: its statements refer to
-            # evidence that rebuilding the portfolio deletes.
-            for pack in SubmissionPack.objects.filter(application__applicant=coder):
+            # Remove the old demo applications first: their statements refer to
+            # evidence that rebuilding the portfolios deletes.
+            for pack in SubmissionPack.objects.filter(
+                application__applicant__in=[coder, second]
+            ):
                 pack.file.delete(save=False)
-            Application.objects.filter(applicant=coder).delete()
+            Application.objects.filter(applicant__in=[coder, second]).delete()
             items = build_demo_portfolio(coder, today)
             self.stdout.write(f"The demo coder's portfolio has {items} items.")
-            vacancy, _ = Vacancy.objects.update_or_create(
-                organisation=spec.organisation,
-                reference=DEMO_VACANCY["reference"],
-                defaults={
-                    "title": DEMO_VACANCY["title"],
-                    "band": DEMO_VACANCY["band"],
-                    "closing_date": today + datetime.timedelta(days=60),
-                    "specification": spec,
-                },
-            )
+            items = build_second_portfolio(second, today)
+            self.stdout.write(f"The second coder's portfolio has {items} items.")
+            vacancies = [
+                Vacancy.objects.update_or_create(
+                    organisation=spec.organisation,
+                    reference=details["reference"],
+                    defaults={
+                        "title": details["title"],
+                        "band": details["band"],
+                        "closing_date": today
+                        + datetime.timedelta(days=details["open_days"]),
+                        "specification": spec,
+                    },
+                )[0]
+                for details in DEMO_VACANCIES
+            ]
+            vacancy = vacancies[0]
             application = Application.objects.create(
                 vacancy=vacancy, applicant=coder, route=Application.Route.ACC
             )
@@ -129,7 +152,7 @@ class Command(BaseCommand):
                 statement = Statement.objects.create(
                     application=application,
                     criterion=criterion,
-                    text=DEMO_STATEMENTS[criterion.category],
+                    text=demo_statement(criterion),
                 )
                 statement.evidence.set(
                     links.filter(criterion=criterion).values_list("evidence", flat=True)
