@@ -2,7 +2,11 @@
 the full and the anonymised pack side by side."""
 
 import pytest
+from django.core.management import call_command
 from django.tasks import default_task_backend
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+from pytest_django.asserts import assertContains, assertNotContains
 
 from applications.models import Application, Statement, SubmissionPack
 from applications.tasks import build_pack
@@ -102,3 +106,38 @@ def test_a_task_for_a_deleted_pack_does_nothing(db, stand_in_pdf):
     _, built = stand_in_pdf
     build_pack.call(987654)
     assert built == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_queue_submit_answers_at_once_and_a_worker_builds_the_packs(
+    client, alice, complete, settings, stand_in_pdf
+):
+    """As `make demo` runs it: the database backend, and db_worker beside the server."""
+    _, built = stand_in_pdf
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(alice)
+    packs_url = reverse("applications:packs", args=[complete.pk])
+
+    response = client.post(reverse("applications:submit", args=[complete.pk]))
+    assert response.url == packs_url
+    assert built == []  # nothing built in the request
+    page = client.get(packs_url)
+    assertContains(page, '<meta http-equiv="refresh"')
+    assertContains(page, "Waiting to be built (0%)", count=2)
+    queued = DBTaskResult.objects.filter(task_path="applications.tasks.build_pack")
+    assert sorted(r.args_kwargs["args"][0] for r in queued) == sorted(
+        complete.packs.values_list("pk", flat=True)
+    )
+
+    call_command(
+        "db_worker",
+        batch=True,
+        reload=False,
+        startup_delay=False,
+        interval=0,
+        verbosity=0,
+    )
+    assert sorted(built) == [False, True]
+    page = client.get(packs_url)
+    assertNotContains(page, '<meta http-equiv="refresh"')
+    assertContains(page, "Download ", count=2)
