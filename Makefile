@@ -25,11 +25,19 @@ $(STAMP): requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# The web server in the foreground, and WORKERS pack workers (django-tasks-db) in the
+# background, so Submit answers at once and the packs are built beside it; the trap
+# stops the workers when the server stops (Ctrl+C).
+WORKERS ?= 2
 demo: venv
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
-	@echo "Serving Coderfolio at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving Coderfolio at http://$(HOST):$(PORT)/ with $(WORKERS) pack workers (Ctrl+C stops all)"
+	@export DJANGO_DEBUG=true DJANGO_TASKS_BACKEND=database; workers=""; \
+	trap 'kill $$workers 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	for i in $$(seq $(WORKERS)); do \
+		$(BIN)/python manage.py db_worker --no-reload & workers="$$workers $$!"; done; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: venv
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { echo "Browser tests need Debian's chromium: apt-get install chromium"; exit 1; }

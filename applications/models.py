@@ -272,7 +272,7 @@ class Application(models.Model):
         its packs, or raise SubmissionRefused with the problems."""
         # Both import this module: imported here, not at the top.
         from applications.snapshot import freeze
-        from applications.tasks import build_packs
+        from applications.tasks import build_pack
 
         today = timezone.localdate()
         with transaction.atomic():
@@ -293,14 +293,16 @@ class Application(models.Model):
                 to_status=self.Status.SUBMITTED,
             )
             snapshot = freeze(self, today)
-            SubmissionPack.objects.bulk_create(
+            packs = SubmissionPack.objects.bulk_create(
                 SubmissionPack(application=self, variant=variant)
                 for variant in SubmissionPack.Variant.values
             )
             PersonSpecification.objects.filter(
                 pk=self.vacancy.specification_id, locked_at__isnull=True
             ).update(locked_at=now)
-            transaction.on_commit(lambda: build_packs.enqueue(self.pk))
+            # One task per pack: two workers build them side by side.
+            for pack in packs:
+                transaction.on_commit(lambda pk=pack.pk: build_pack.enqueue(pk))
         return snapshot
 
     def withdraw(self) -> None:

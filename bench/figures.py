@@ -22,6 +22,7 @@ ORDER = [
     "pack_peak_mb",
     "chromium_print_seconds",
     "pack_vs_chromium",
+    "packs_ready_seconds",
     *[
         f"{name}.{database}"
         for database in ("sqlite", "postgresql")

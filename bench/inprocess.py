@@ -321,10 +321,13 @@ def _criterion_candidates(user, criterion) -> list[int]:
     return list(dict.fromkeys(ordered))
 
 
-def make_submission(user, seed: int = 5, reference: str = "BENCH-2026-0001"):
+def make_submission(
+    user, seed: int = 5, reference: str = "BENCH-2026-0001", draft: bool = False
+):
     """A submitted application of `user` to a vacancy on the seeded UHD spec (the
     one with this reference, made if need be), frozen with the app's own `freeze`
-    (build_snapshot + canonical_json), without the task.
+    (build_snapshot + canonical_json), without the task; with `draft`, left a
+    complete draft for `submit()` (one vacancy each).
 
     Every criterion gets a statement of about 120 words citing up to
     PACK_ITEMS_PER_CRITERION items, items not yet cited elsewhere first."""
@@ -353,8 +356,8 @@ def make_submission(user, seed: int = 5, reference: str = "BENCH-2026-0001"):
         vacancy=vacancy,
         applicant=user,
         route=Application.Route.PORTFOLIO,
-        status=Application.Status.SUBMITTED,
-        submitted_at=timezone.now(),
+        status=Application.Status.DRAFT if draft else Application.Status.SUBMITTED,
+        submitted_at=None if draft else timezone.now(),
     )
     cited: set[int] = set()
     for criterion in spec.criteria.order_by("order"):
@@ -373,7 +376,8 @@ def make_submission(user, seed: int = 5, reference: str = "BENCH-2026-0001"):
             + datagen._text(rng, 60),
         )
         statement.evidence.set(chosen)
-    freeze(application, today)
+    if not draft:
+        freeze(application, today)
     return application, application.statements.count(), len(cited)
 
 

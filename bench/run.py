@@ -86,14 +86,15 @@ def run(quick: bool, workdir: Path, started: float) -> int:
     # An empty static root: whitenoise wants one to exist; nothing is served from it.
     (workdir / "static").mkdir()
     BASE_ENV["DJANGO_STATIC_ROOT"] = str(workdir / "static")
-    # Packs and zips are written here, and go with the rest.
+    # Packs and zips are written here (by the pack workers of `packs_ready_seconds`
+    # too), and go with the rest.
     BASE_ENV["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
     load_before = os.getloadavg()
     setup_django(f"sqlite:///{workdir / 'bench.sqlite3'}")
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import inprocess, loadtest
+    from bench import inprocess, loadtest, packs_ready
     from bench.figures import ORDER
 
     mode = "quick" if quick else "full"
@@ -111,6 +112,8 @@ def run(quick: bool, workdir: Path, started: float) -> int:
 
     for measure in inprocess.MEASUREMENTS:
         report(measure(portfolios, plan))
+    pack_seconds = figures["pack_seconds"].value
+    report([packs_ready.packs_ready(portfolios, plan, workdir, pack_seconds)])
     connection.close()
     if quick:
         report(loadtest.skipped("skipped in quick mode"))

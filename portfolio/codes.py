@@ -150,8 +150,10 @@ def icd10_is_known(stored: str) -> bool:
 
     Dagger and asterisk markers are ignored. A 3-character code (``I10X``) is
     known only when its category has no subdivisions: ``J18X`` is not, as J18
-    needs a 4th character. The WHO list holds no 5th characters, so a 5-character
-    code is judged by its 4-character stem. A malformed code is not known.
+    needs a 4th character. An external cause from W00 to Y34 that the list holds
+    undivided takes a place of occurrence as its 4th character (``W190``). The WHO
+    list holds no 5th characters, so a 5-character code is judged by its
+    4-character stem. A malformed code is not known.
     """
     try:
         code = normalise_icd10(stored)
@@ -161,6 +163,16 @@ def icd10_is_known(stored: str) -> bool:
     category, fourth = code[:3], code[3]
     if fourth == "X":
         return bool(icd.is_category(category) and icd.is_leaf(category))
+    # External causes take a 4th character for the place of occurrence (W19.0, a
+    # fall at home), from a table the WHO list keeps apart from its codes: any
+    # category from W00 to Y34 it holds undivided takes any of them.
+    if (
+        fourth.isdigit()
+        and "W00" <= category <= "Y34"
+        and icd.is_category(category)
+        and icd.is_leaf(category)
+    ):
+        return True
     return bool(icd.is_subcategory(f"{category}.{fourth}"))
 
 

@@ -7,6 +7,7 @@ from django.db import connections
 
 from portfolio import uploads
 from portfolio.codes import ICD10CodesField, OPCS4CodesField, unknown_icd10
+from portfolio.formats import mid_sentence
 from portfolio.models import (
     AccuracyAudit,
     Attachment,
@@ -37,7 +38,7 @@ class PortfolioFormMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            label = str(field.label or name.replace("_", " ")).lower()
+            label = mid_sentence(field.label or name.replace("_", " "))
             verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
             if isinstance(field, forms.FileField):
                 verb = "Choose"
@@ -370,6 +371,16 @@ class AttachmentForm(PortfolioFormMixin, forms.ModelForm):
             checked = uploads.check_file(upload.read())
         except uploads.FileRefused as refusal:
             raise ValidationError(str(refusal)) from None
+        # Its own name is kept (and shown, and given to the download), so the PID
+        # guard reads it as it reads any free text.
+        original_name = Attachment.safe_file_name(upload.name)
+        try:
+            validate_no_identifiers(original_name)
+        except ValidationError as error:
+            raise ValidationError(
+                [f"The file's name: {message}" for message in error.messages]
+            ) from None
+        self.instance.original_name = original_name
         # What is stored is what was checked: an image encoded again, pixels only.
         self.instance.content_type = checked.content_type
         self.instance.size = len(checked.data)

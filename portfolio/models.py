@@ -3,7 +3,9 @@
 import datetime
 import hashlib
 import json
+import re
 import secrets
+import unicodedata
 import uuid
 from decimal import Decimal
 
@@ -746,6 +748,11 @@ class Attachment(models.Model):
         help_text="A description, e.g. audit report.",
         validators=[validate_no_identifiers],
     )
+    # As uploaded, made safe (`safe_file_name`); blank for files attached before it
+    # was kept. Shown on the item and given to the download.
+    original_name = models.CharField(
+        "file name", max_length=150, blank=True, validators=[validate_no_identifiers]
+    )
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -765,6 +772,36 @@ class Attachment(models.Model):
         return {v: k for k, v in self.CONTENT_TYPES.items()}[self.content_type].replace(
             "jpeg", "jpg"
         )
+
+    @property
+    def download_name(self) -> str:
+        """The file's own name, ending as its content is (a PDF named "report.doc"
+        downloads as "report.doc.pdf"); the description for files without one."""
+        name = self.original_name or self.name
+        suffix = name.rpartition(".")[2].lower() if "." in name else ""
+        fitting = {"jpg", "jpeg"} if self.extension == "jpg" else {self.extension}
+        return name if suffix in fitting else f"{name}.{self.extension}"
+
+    @classmethod
+    def safe_file_name(cls, name: str) -> str:
+        """An uploaded file's name as it is kept: no folders (a browser may send a
+        path), no control or invisible format characters, spaces folded, at most
+        the field's length with the extension kept."""
+        name = re.split(r"[\\/]", str(name))[-1]
+        name = "".join(
+            " " if c.isspace() else c
+            for c in unicodedata.normalize("NFC", name)
+            if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf")
+        )
+        name = " ".join(name.split()).strip(" .")
+        limit = cls._meta.get_field("original_name").max_length
+        if len(name) > limit:
+            stem, dot, suffix = name.rpartition(".")
+            if dot and 0 < len(suffix) <= 10:
+                name = f"{stem[: limit - len(suffix) - 1].rstrip()}.{suffix}"
+            else:
+                name = name[:limit].rstrip()
+        return name
 
     @staticmethod
     def digest(data: bytes) -> str:

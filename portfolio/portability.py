@@ -3,27 +3,29 @@
 The document (format "coderfolio-portfolio", version 2; version 1 files still
 import)::
 
-    {"format": "coderfolio-portfolio", "version": 1,
+    {"format": "coderfolio-portfolio", "version": 2,
      "exported_at": "2026-11-25T15:00:00+00:00",
      "owner": {"email": "...", "full_name": "..."},
      "employment": [{"employer": ..., "role": ..., "band": ..., "start_date": ...,
                      "end_date": ..., "is_coding_role": ...}],
      "evidence": [{"kind": "audit", "title": ..., "date": "2026-09-01", ...,
                    "specialties": ["100"], <the kind's own fields>,
-                   "created_at": ..., "attachments": [{"name", "content_type",
-                   "sha256", "size", "data" (base64)}],
+                   "created_at": ..., "attachments": [{"name", "original_name",
+                   "content_type", "sha256", "size", "data" (base64)}],
                    "verification_requests": [{"name", "role", "organisation",
                    "email", "state", "created_at", "expires_at", "decided_at",
                    "comment", "fingerprint", "voided_at", "void_reason",
                    "seal"}]}]}
 
-Version 2 added "verification_requests": every request for the item, its history.
-An item's own "verification" is exported for the reader but never imported: it
-follows from the requests. A confirmation comes back valid only if this server
-sealed it (its "seal", portfolio.verification.seal) and the imported item's content
-is what was confirmed (its "fingerprint"); otherwise it comes back voided, saying
-why. A pending request comes back pending, but the verifier's old link does not
-answer it.
+Version 2 added the attachment's "original_name" (the uploaded file's own name) and
+"verification_requests": every request for the item, its history. Files of version 1
+still import, their attachments without a name of their own and their items without
+requests. An item's own "verification" is exported for the reader but never
+imported: it follows from the requests. A confirmation comes back valid only if this
+server sealed it (its "seal", portfolio.verification.seal) and the imported item's
+content is what was confirmed (its "fingerprint"); otherwise it comes back voided,
+saying why. A pending request comes back pending, but the verifier's old link does
+not answer it.
 
 Fields come from each model's ``_meta``, so a field added to a kind travels without
 changes here (but a new field changes the format: bump VERSION). Specialties travel
@@ -69,7 +71,12 @@ READABLE_VERSIONS = (1, 2)
 
 TOP_KEYS = ["format", "version", "exported_at", "owner", "employment", "evidence"]
 OWNER_KEYS = ["email", "full_name"]
-ATTACHMENT_KEYS = ["name", "content_type", "sha256", "size", "data"]
+ATTACHMENT_KEYS = ["name", "original_name", "content_type", "sha256", "size", "data"]
+# What each readable version's attachments hold.
+ATTACHMENT_KEYS_OF = {
+    1: [k for k in ATTACHMENT_KEYS if k != "original_name"],
+    2: ATTACHMENT_KEYS,
+}
 REQUEST_FIELDS = [
     "name",
     "role",
@@ -261,6 +268,7 @@ def _dump_attachment(attachment: Attachment) -> dict:
         content = handle.read()
     return {
         "name": attachment.name,
+        "original_name": attachment.original_name,
         "content_type": attachment.content_type,
         "sha256": attachment.sha256,
         "size": attachment.size,
@@ -420,7 +428,9 @@ def _parse_codes(f: models.Field, raw: object, where: str) -> list[str]:
     return raw
 
 
-def _check_keys(where: str, raw: object, expected: list[str]) -> dict:
+def _check_keys(
+    where: str, raw: object, expected: list[str], version: int = VERSION
+) -> dict:
     if not isinstance(raw, dict):
         raise _Invalid(f"{where}: expected an object.")
     missing = [k for k in expected if k not in raw]
@@ -429,7 +439,9 @@ def _check_keys(where: str, raw: object, expected: list[str]) -> dict:
     extra = [k for k in raw if k not in expected]
     if extra:
         names = ", ".join(quoted(k) for k in extra)
-        raise _Invalid(f"{where}: unexpected {names} (not in this format version).")
+        raise _Invalid(
+            f"{where}: unexpected {names} (not in format version {version})."
+        )
     return raw
 
 
@@ -460,9 +472,9 @@ def _check_header(data: object) -> dict:
             f"this server reads versions {readable}."
         )
     try:
-        _check_keys("The file", data, TOP_KEYS)
+        _check_keys("The file", data, TOP_KEYS, version)
         _parse_datetime("The file", "exported_at", data["exported_at"])
-        _check_keys("The file's owner", data["owner"], OWNER_KEYS)
+        _check_keys("The file's owner", data["owner"], OWNER_KEYS, version)
     except _Invalid as error:
         raise PortfolioImportError(str(error)) from None
     for key in ["employment", "evidence"]:
@@ -495,7 +507,7 @@ def _prepare_item(
     if not isinstance(kind, str) or kind not in KIND_MODELS:
         raise _Invalid(f"{where}: unknown kind {quoted(kind)}.")
     model = KIND_MODELS[kind]
-    _check_keys(where, raw, _evidence_keys(model, version))
+    _check_keys(where, raw, _evidence_keys(model, version), version)
     item = model(owner=owner, kind=kind)
     many_to_many = {}
     for f in _evidence_fields(model):
@@ -512,7 +524,7 @@ def _prepare_item(
         raise _Invalid(f"{where}, attachments: expected a list.")
     for number, attachment in enumerate(raw["attachments"], start=1):
         prepared.attachments.append(
-            _prepare_attachment(attachment, f"{where}, attachment {number}")
+            _prepare_attachment(attachment, f"{where}, attachment {number}", version)
         )
     raw_requests = raw.get("verification_requests", [])
     if not isinstance(raw_requests, list):
@@ -545,11 +557,18 @@ def _prepare_request(
     return request, raw["seal"]
 
 
-def _prepare_attachment(raw: object, where: str) -> tuple[Attachment, bytes]:
-    _check_keys(where, raw, ATTACHMENT_KEYS)
-    name, content_type, sha256, size, data = (raw[k] for k in ATTACHMENT_KEYS)
+def _prepare_attachment(
+    raw: object, where: str, version: int
+) -> tuple[Attachment, bytes]:
+    _check_keys(where, raw, ATTACHMENT_KEYS_OF[version], version)
+    name, content_type, sha256, size, data = (
+        raw[k] for k in ["name", "content_type", "sha256", "size", "data"]
+    )
+    original_name = raw.get("original_name", "")
     if not isinstance(name, str):
         raise _Invalid(f"{where}, name: expected text.")
+    if not isinstance(original_name, str):
+        raise _Invalid(f"{where}, original_name: expected text.")
     if content_type not in Attachment.CONTENT_TYPES.values():
         allowed = ", ".join(Attachment.CONTENT_TYPES.values())
         raise _Invalid(f"{where}, content_type: must be one of {allowed}.")
@@ -570,7 +589,13 @@ def _prepare_attachment(raw: object, where: str) -> tuple[Attachment, bytes]:
         )
     if sniff_content_type(io.BytesIO(content)) != content_type:
         raise _Invalid(f"{where}: the file's content is not {content_type}.")
-    attachment = Attachment(name=name, content_type=content_type, size=size)
+    attachment = Attachment(
+        name=name,
+        # Made safe as an upload's name is: a file can say anything.
+        original_name=Attachment.safe_file_name(original_name),
+        content_type=content_type,
+        size=size,
+    )
     attachment.sha256 = sha256
     # The file and its item do not exist yet: both are checked as they are saved.
     _full_clean(attachment, where, exclude=["evidence", "file"])

@@ -181,7 +181,7 @@ def verify_attachment(
     return _private(
         file_response(
             attachment.file.open("rb"),
-            filename=f"{attachment.name}.{attachment.extension}",
+            filename=attachment.download_name,
             content_type=attachment.content_type,
         )
     )

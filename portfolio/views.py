@@ -332,7 +332,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_attachment_for_user(request, pk)
     return file_response(
         attachment.file.open("rb"),
-        filename=f"{attachment.name}.{attachment.extension}",
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
 

@@ -1,12 +1,23 @@
-"""A realistic, anonymised three-year portfolio for the demo coder. Deterministic."""
+"""The demo's coders: realistic, anonymised portfolios a senior coder would not fault.
+Deterministic for a given day.
+
+Every complex case passes the app's own code checks (well formed, and known to the
+reference list), its procedures fit its diagnoses, and its standards name the OPCS-4
+version in force on its date. Audits vary in size and in accuracy, which moves up and
+down as it rises; the whole-service DSPT audit is shown as the coder's own sample
+within it. The statements of the demo application (`demo_statement`) say what the
+employment history and the evidence show.
+"""
 
 import datetime
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from portfolio.formats import mid_sentence
 from portfolio.models import (
     AccuracyAudit,
     CaseType,
@@ -23,7 +34,38 @@ from portfolio.models import (
     VerificationRequest,
 )
 from portfolio.verification import VALID_FOR
-from specifications.models import EvidenceLink, PersonSpecification
+from specifications.models import Criterion, EvidenceLink, PersonSpecification
+
+# OPCS-4 versions by the day they came into use (NHS England): OPCS-4.11 from 1 April
+# 2026 (../shared/reference/clinical-coding-facts.md).
+OPCS4_VERSIONS = [
+    (datetime.date(2020, 4, 1), "OPCS-4.9"),
+    (datetime.date(2023, 4, 1), "OPCS-4.10"),
+    (datetime.date(2026, 4, 1), "OPCS-4.11"),
+]
+
+
+def opcs4_version(day: datetime.date) -> str:
+    """The OPCS-4 version in use on `day`."""
+    return [name for start, name in OPCS4_VERSIONS if start <= day][-1]
+
+
+def standards_applied(day: datetime.date, procedures: bool) -> str:
+    """The classifications a case coded on `day` was coded with."""
+    if procedures:
+        return (
+            f"National Clinical Coding Standards, ICD-10 5th Edition and "
+            f"{opcs4_version(day)}."
+        )
+    return "National Clinical Coding Standards, ICD-10 5th Edition."
+
+
+# --- The demo coder: five years' coding, the last three at an acute trust ----------
+
+EMPLOYERS = {
+    "trainee": "Dorset County Hospital NHS Foundation Trust",
+    "current": "Salisbury NHS Foundation Trust",
+}
 
 # (treatment function code, setting) for the specialty experience items.
 SPECIALTIES = [
@@ -46,229 +88,393 @@ SPECIALTIES = [
     ("420", "back_office"),
 ]
 
-# Anonymised complex cases: (title, specialty, case types, ICD-10, OPCS-4, narrative).
+
+@dataclass(frozen=True)
+class Case:
+    """An anonymised complex case: codes in stored form, primary first."""
+
+    title: str
+    specialty: str
+    case_types: tuple[str, ...]
+    icd10: tuple[str, ...]
+    opcs4: tuple[str, ...]
+    narrative: str
+    learnt: str
+
+
 CASES = [
-    (
+    Case(
         "NSTEMI with type 2 diabetes and CKD",
         "320",
-        ["mortality", "multi_morbidity"],
-        ["I214", "E119", "N183", "I10X"],
-        [],
-        "Elderly patient admitted with chest pain; troponin rise confirmed NSTEMI. "
-        "Known "
-        "type 2 diabetes and stage 3 CKD. Died on day 12 of the spell.",
+        ("mortality", "multi_morbidity"),
+        ("I214", "E119", "N183"),
+        (),
+        "Older patient admitted with chest pain; a troponin rise confirmed a non-ST "
+        "elevation myocardial infarction, managed medically. Known type 2 diabetes "
+        "with no complication documented, and stage 3 chronic kidney disease the "
+        "clinicians did not attribute to it. Died on day 12 of the spell.",
+        "Coded the diabetes and the kidney disease separately: the record did not "
+        "link them, so I did not assume a diabetic complication.",
     ),
-    (
-        "Sepsis from urinary source",
+    Case(
+        "E. coli sepsis from a urinary source",
         "300",
-        ["sepsis", "mortality"],
-        ["A419", "N390", "B962", "N179"],
-        [],
-        "Admitted confused with urinary sepsis and acute kidney injury; organism "
-        "confirmed "
-        "on culture. Deteriorated despite treatment and died in hospital.",
+        ("sepsis", "mortality"),
+        ("A415", "N390", "B962", "N179"),
+        (),
+        "Admitted confused and hypotensive with sepsis from a urinary source and "
+        "acute kidney injury; Escherichia coli grew from blood and urine cultures. "
+        "Deteriorated despite treatment and died in hospital.",
+        "Coded the sepsis to its organism rather than as unspecified, with the "
+        "urinary infection and its organism as secondary codes.",
     ),
-    (
-        "Laparoscopic cholecystectomy converted to open",
+    Case(
+        "Wound infection after appendicectomy",
         "100",
-        ["surgical_complication"],
-        ["K802", "K810"],
-        ["J183", "Y714"],
-        "Planned laparoscopic procedure converted to open because of adhesions; coded "
-        "the "
-        "conversion per the OPCS-4 standard.",
+        ("surgical_complication",),
+        ("T814", "B956", "Y836"),
+        (),
+        "Readmitted five days after an open appendicectomy with a superficial wound "
+        "infection; Staphylococcus aureus grew from a wound swab. Treated with "
+        "intravenous antibiotics; no return to theatre.",
+        "Coded the infection as a complication of care, with the organism and the "
+        "external cause code for the operation that led to it.",
     ),
-    (
+    Case(
         "Lung cancer with brain metastases",
         "800",
-        ["oncology"],
-        ["C349", "C793"],
-        ["X723"],
-        "Primary lung malignancy with secondary brain deposits admitted for "
-        "radiotherapy "
-        "planning. Morphology and staging taken from the MDT outcome.",
+        ("oncology",),
+        ("C793", "C341"),
+        (),
+        "Known right upper lobe lung cancer; admitted with headaches and confusion, "
+        "and imaging showed brain metastases. Treatment in the spell, steroids and "
+        "planning of palliative radiotherapy, was aimed at the brain deposits.",
+        "Sequenced the secondary neoplasm first, as the treatment in the spell was "
+        "directed at it, followed by the primary site.",
     ),
-    (
-        "Fractured neck of femur after a fall",
+    Case(
+        "Fractured neck of femur after a fall at home",
         "110",
-        ["multi_morbidity"],
-        ["S720", "W199", "F03X"],
-        ["W461", "Z943"],
-        "Hip fracture after a fall at home with background dementia; hemiarthroplasty "
-        "performed. External cause code added.",
+        ("multi_morbidity",),
+        ("S720", "W190", "F03X"),
+        ("W461", "Z943"),
+        "Fell at home; displaced intracapsular fracture of the left femoral neck, "
+        "treated with a cemented hemiarthroplasty. Background of dementia.",
+        "Added the external cause with its place of occurrence, and the laterality "
+        "code the hip operation needs.",
     ),
-    (
-        "Postpartum haemorrhage",
+    Case(
+        "Emergency caesarean section and postpartum haemorrhage",
         "501",
-        ["obstetrics"],
-        ["O720", "O800"],
-        ["R241", "R279"],
-        "Spontaneous vaginal delivery followed by primary postpartum haemorrhage "
-        "treated "
-        "in theatre. Delivery episode coded with outcome of delivery.",
+        ("obstetrics",),
+        ("O680", "O721", "O821", "Z370"),
+        ("R182",),
+        "Labour complicated by an abnormal fetal heart rate; emergency lower segment "
+        "caesarean section, followed by a postpartum haemorrhage from uterine atony "
+        "managed with uterotonic drugs. Single live birth.",
+        "Sequenced the reason for the caesarean first, then the haemorrhage, the "
+        "method of delivery and the outcome of delivery.",
     ),
-    (
+    Case(
         "COPD exacerbation with pneumonia",
         "340",
-        ["mortality", "multi_morbidity"],
-        ["J440", "J189", "J9600"],
-        [],
-        "Infective exacerbation of COPD with community-acquired pneumonia and type 1 "
-        "respiratory failure; palliated and died on the ward.",
+        ("mortality", "multi_morbidity"),
+        ("J440", "J189", "J9600"),
+        (),
+        "Infective exacerbation of COPD with community-acquired pneumonia on the "
+        "chest X-ray and type 1 respiratory failure; died on the ward despite "
+        "treatment.",
+        "Coded the COPD with a lower respiratory infection, the pneumonia itself "
+        "and the type of respiratory failure documented.",
     ),
-    (
-        "Stroke with dysphagia",
+    Case(
+        "Stroke with dysphagia and atrial fibrillation",
         "430",
-        ["multi_morbidity", "long_stay"],
-        ["I634", "R13X", "I48X"],
-        ["G441"],
-        "Cerebral infarction with atrial fibrillation; PEG inserted for dysphagia "
-        "during "
-        "a long rehabilitation stay.",
+        ("multi_morbidity", "long_stay"),
+        ("I634", "R13X", "I480"),
+        (),
+        "Embolic cerebral infarction with paroxysmal atrial fibrillation found on "
+        "the cardiology review; dysphagia on the swallow assessment, managed by the "
+        "speech and language therapists through a long rehabilitation stay.",
+        "Coded the atrial fibrillation to the type the cardiology review "
+        "documented, not as unspecified.",
     ),
-    (
-        "Acute appendicitis with peritonitis",
+    Case(
+        "Perforated appendicitis in a child",
         "100",
-        ["surgical_complication"],
-        ["K352"],
-        ["H011"],
-        "Perforated appendix with generalised peritonitis; emergency appendicectomy.",
+        ("paediatrics",),
+        ("K352",),
+        ("H011",),
+        "Eleven-year-old with a perforated appendix and generalised peritonitis; "
+        "emergency open appendicectomy with peritoneal washout and a drain.",
+        "Chose the emergency appendicectomy code that includes the drainage, for an "
+        "abnormal appendix.",
     ),
-    (
-        "Breast cancer, wide local excision",
-        "103",
-        ["oncology"],
-        ["C504"],
-        ["B282", "T852"],
-        "Upper outer quadrant malignancy treated with wide local excision and sentinel "
-        "node biopsy; histology confirmed clear margins.",
-    ),
-    (
-        "Heart failure with AF",
+    Case(
+        "Heart failure with atrial fibrillation",
         "320",
-        ["mortality", "multi_morbidity"],
-        ["I500", "I48X", "N184"],
-        [],
-        "Decompensated congestive heart failure with atrial fibrillation and stage 4 "
-        "CKD; end-of-life care on the ward.",
+        ("mortality", "multi_morbidity"),
+        ("I500", "I489", "N184", "Z515"),
+        (),
+        "Decompensated congestive heart failure with atrial fibrillation of "
+        "undocumented type and stage 4 chronic kidney disease; seen by the "
+        "specialist palliative care team and died on the ward.",
+        "Coded the atrial fibrillation as unspecified, as no type was documented, "
+        "and fed that back to the cardiology team; added the palliative care code.",
     ),
-    (
-        "Neonatal jaundice",
+    Case(
+        "Neonatal jaundice from breast milk",
         "420",
-        ["paediatrics"],
-        ["P599"],
-        ["X811"],
-        "Neonate readmitted with jaundice for phototherapy; coded the birth weight and "
-        "gestational age as the standard requires.",
+        ("paediatrics",),
+        ("P593",),
+        (),
+        "Term baby readmitted on day five with jaundice; the paediatrician "
+        "documented breast milk jaundice and the baby was treated on the "
+        "paediatric ward.",
+        "Coded the cause the paediatrician documented rather than unspecified "
+        "neonatal jaundice.",
     ),
-    (
-        "Diabetic foot ulcer with osteomyelitis",
-        "130",
-        ["multi_morbidity"],
-        ["E115", "M8607", "L97X"],
-        ["X099"],
-        "Type 2 diabetes with peripheral circulatory complications and osteomyelitis; "
-        "toe amputation performed.",
+    Case(
+        "Diabetic ketoacidosis at diagnosis of type 1 diabetes",
+        "420",
+        ("paediatrics",),
+        ("E101",),
+        (),
+        "Teenager presenting in diabetic ketoacidosis; type 1 diabetes was "
+        "diagnosed in this admission.",
+        "One code holds both the type 1 diabetes and the ketoacidosis: the "
+        "acidosis is not coded again.",
     ),
-    (
-        "Upper GI bleed",
+    Case(
+        "Upper GI bleed from a gastric ulcer",
         "301",
-        ["mortality"],
-        ["K922", "K254"],
-        ["G451"],
-        "Haematemesis from a chronic gastric ulcer; endoscopic therapy failed and the "
-        "patient died in critical care.",
+        ("mortality",),
+        ("K254", "D62X"),
+        (),
+        "Haematemesis from a chronic gastric ulcer with acute blood loss anaemia; "
+        "resuscitated and treated medically, too unwell for endoscopy, and died "
+        "in critical care.",
+        "Coded the ulcer with haemorrhage, not the unspecified gastrointestinal "
+        "haemorrhage code as well.",
     ),
-    (
-        "Schizophrenia with physical comorbidity",
+    Case(
+        "Schizophrenia with community-acquired pneumonia",
         "300",
-        ["mental_health"],
-        ["F209", "E119"],
-        [],
-        "Inpatient with schizophrenia admitted for glycaemic control; mental health "
-        "diagnosis recorded from the psychiatric liaison letter.",
+        ("mental_health",),
+        ("J189", "F200"),
+        (),
+        "Patient with paranoid schizophrenia, on a depot antipsychotic, admitted "
+        "with community-acquired pneumonia.",
+        "Sequenced the pneumonia first, as the reason for admission, and coded the "
+        "schizophrenia to the type in the liaison psychiatry letter.",
     ),
-    (
-        "Bowel cancer resection",
-        "104",
-        ["oncology"],
-        ["C187", "C786"],
-        ["H074"],
-        "Sigmoid colon malignancy with peritoneal deposits; anterior resection. "
-        "Checked "
-        "morphology and the sequencing of secondaries.",
-    ),
-    (
-        "Pulmonary embolism after surgery",
-        "110",
-        ["surgical_complication"],
-        ["I269", "T817"],
-        [],
-        "Post-operative pulmonary embolism after a knee replacement; coded as a "
-        "complication with the chapter XIX code.",
-    ),
-    (
-        "Ectopic pregnancy",
+    Case(
+        "Hyperemesis gravidarum with dehydration",
         "502",
-        ["obstetrics"],
-        ["O001"],
-        ["Q221"],
-        "Tubal ectopic pregnancy managed with laparoscopic salpingectomy.",
+        ("obstetrics",),
+        ("O211",),
+        (),
+        "Admitted at ten weeks of pregnancy with hyperemesis, dehydration and a low "
+        "potassium; intravenous fluids and antiemetics.",
+        "The hyperemesis code includes the dehydration and the electrolyte "
+        "imbalance, so they were not coded separately.",
     ),
-    (
+    Case(
+        "Pulmonary embolism after knee replacement",
+        "110",
+        ("surgical_complication",),
+        ("T817", "I269", "Y831"),
+        (),
+        "Readmitted ten days after a total knee replacement with a pulmonary "
+        "embolism, documented by the consultant as a complication of the operation.",
+        "Coded the embolism as a complication of care, with the external cause "
+        "code for the implant operation.",
+    ),
+    Case(
+        "Caecal cancer: right hemicolectomy",
+        "104",
+        ("oncology",),
+        ("C180", "C772"),
+        ("H072", "Y751"),
+        "Adenocarcinoma of the caecum; laparoscopically assisted right "
+        "hemicolectomy with a side-to-side anastomosis of ileum to transverse "
+        "colon. Histology showed one involved regional lymph node.",
+        "Coded the lymph node involvement from the histology as a secondary "
+        "neoplasm, and the laparoscopically assisted approach.",
+    ),
+    Case(
         "Parkinson's disease with aspiration pneumonia",
         "430",
-        ["mortality", "long_stay"],
-        ["J690", "G20X"],
-        [],
-        "Aspiration pneumonia in advanced Parkinson's disease; prolonged stay ending "
-        "in "
-        "death. Underlying cause sequenced as the standard directs.",
+        ("mortality", "long_stay"),
+        ("J690", "G20X"),
+        (),
+        "Aspiration pneumonia in advanced Parkinson's disease; a prolonged stay "
+        "ending in death.",
+        "Coded the aspiration pneumonia, not a pneumonia of unspecified cause, with "
+        "the Parkinson's disease behind it.",
     ),
-    (
-        "Rare metabolic disorder",
+    Case(
+        "Breast cancer, wide local excision",
+        "103",
+        ("oncology",),
+        ("C504",),
+        ("B282", "Z943"),
+        "Invasive carcinoma of the upper outer quadrant of the left breast, treated "
+        "with a wide local excision; the sentinel nodes had been sampled at an "
+        "earlier admission.",
+        "Coded the quadrant from the histology, the partial excision and the "
+        "laterality.",
+    ),
+    Case(
+        "Phenylketonuria: dietary admission",
         "420",
-        ["rare_disease", "paediatrics"],
-        ["E700"],
-        [],
+        ("rare_disease", "paediatrics"),
+        ("E700",),
+        (),
         "Child with classical phenylketonuria admitted for dietary management; "
-        "confirmed "
-        "the code with the consultant.",
+        "confirmed the code with the consultant.",
+        "Checked the rare disease's code and its documentation with the consultant "
+        "before coding.",
     ),
 ]
 
-AUDIT_SCORES = [87.0, 87.5, 88.5, 89.0, 90.0, 91.0, 91.5, 92.5, 93.5, 94.0, 95.0, 96.0]
+
+@dataclass(frozen=True)
+class Audit:
+    """One audit: its type, the episodes in it, and the overall accuracy it found."""
+
+    audit_type: str
+    episodes: int
+    accuracy: float  # overall, percent; the four measures sit around it
 
 
-def _audit_counts(rng: random.Random, accuracy: float, episodes: int) -> dict:
+# Quarterly-ish over three years: sizes vary, accuracy rises with dips on the way. The
+# DSPT rows are the coder's own episodes within the trust's 200-episode audit.
+AUDITS = [
+    Audit("internal", 30, 86.9),
+    Audit("peer", 40, 88.1),
+    Audit("external", 25, 87.3),
+    Audit("dspt", 18, 89.6),
+    Audit("internal", 45, 91.2),
+    Audit("peer", 35, 90.1),
+    Audit("internal", 50, 92.6),
+    Audit("dspt", 22, 91.4),
+    Audit("external", 30, 93.9),
+    Audit("internal", 40, 92.7),
+    Audit("peer", 35, 95.2),
+    Audit("dspt", 24, 94.4),
+]
+DSPT_SAMPLE = 200
+AUDITORS = {
+    "internal": "Clinical coding team leader",
+    "peer": "Senior clinical coder (peer review)",
+    "external": "External approved clinical coding auditor",
+    "dspt": "Approved clinical coding auditor (trust DSPT audit)",
+}
+# Codes per episode, and each measure's accuracy against the audit's overall figure:
+# secondary diagnoses are where most coders lose marks.
+MEASURE_SHAPE = {
+    "primary_diagnosis": (1.0, 2.5),
+    "secondary_diagnoses": (3.1, -2.0),
+    "primary_procedure": (0.55, 3.0),
+    "secondary_procedures": (0.5, -0.5),
+}
+
+
+def _financial_year(day: datetime.date) -> str:
+    first = day.year if day.month >= 4 else day.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+def audit_counts(audit: Audit, index: int) -> dict[str, int]:
+    """Codes audited and correct per measure, deterministic for the audit."""
     counts = {}
-    sizes = {
-        "primary_diagnosis": episodes,
-        "secondary_diagnoses": episodes * 3,
-        "primary_procedure": episodes // 2,
-        "secondary_procedures": episodes // 3,
-    }
-    for measure, audited in sizes.items():
-        spread = {"primary_diagnosis": 2, "primary_procedure": 3}.get(measure, -2)
-        rate = min(0.99, (accuracy + spread + rng.uniform(-0.5, 0.5)) / 100)
+    for measure, (per_episode, offset) in MEASURE_SHAPE.items():
+        # A little spread between audits in how many codes an episode carries.
+        spread = 1 + ((index * 7 + len(measure)) % 5 - 2) / 20
+        audited = max(1, round(audit.episodes * per_episode * spread))
+        rate = min(99.5, audit.accuracy + offset) / 100
         counts[f"{measure}_audited"] = audited
         counts[f"{measure}_correct"] = round(audited * rate)
     return counts
 
 
+def _make_audits(owner, audits: list[Audit], first: datetime.date, step: int, rng):
+    specialty = {s.code: s for s in Specialty.objects.all()}
+    for i, audit in enumerate(audits):
+        day = first + datetime.timedelta(days=i * step)
+        if audit.audit_type == "dspt":
+            title = (
+                f"DSPT audit {_financial_year(day)}: my {audit.episodes} episodes "
+                f"of the trust's {DSPT_SAMPLE}"
+            )
+            summary = (
+                f"The trust's annual Data Security and Protection Toolkit audit "
+                f"samples {DSPT_SAMPLE} episodes across the whole coding team; these "
+                f"are the auditor's results for the {audit.episodes} I coded."
+            )
+        else:
+            kind = {
+                "internal": "Internal",
+                "peer": "Peer review",
+                "external": "External",
+            }
+            title = f"{kind[audit.audit_type]} audit, {day:%B %Y}"
+            summary = (
+                f"{audit.episodes} of my episodes, errors classified by the national "
+                "methodology; most were secondary diagnosis omissions."
+            )
+        item = AccuracyAudit.objects.create(
+            owner=owner,
+            title=title,
+            date=day,
+            auditor=AUDITORS[audit.audit_type],
+            audit_type=audit.audit_type,
+            episodes_audited=audit.episodes,
+            summary=summary,
+            reflection="Went through each error with my team leader and changed how "
+            "I check comorbidities before finishing an episode.",
+            **audit_counts(audit, i),
+        )
+        sample = 6 if audit.audit_type == "dspt" else rng.choice([3, 4, 5])
+        item.specialties.set(
+            [specialty[code] for code, _ in rng.sample(SPECIALTIES, sample)]
+        )
+
+
+def _make_cases(owner, cases: list[Case], first: datetime.date, step: int) -> None:
+    specialty = {s.code: s for s in Specialty.objects.all()}
+    case_type = {c.slug: c for c in CaseType.objects.all()}
+    for i, case in enumerate(cases):
+        day = first + datetime.timedelta(days=i * step)
+        item = ComplexCase.objects.create(
+            owner=owner,
+            title=case.title,
+            specialty=specialty[case.specialty],
+            date=day,
+            icd10_codes=list(case.icd10),
+            opcs4_codes=list(case.opcs4),
+            summary=case.narrative,
+            standards_applied=standards_applied(day, bool(case.opcs4)),
+            reflection=case.learnt,
+        )
+        item.case_types.set([case_type[t] for t in case.case_types])
+        item.tag_own_specialty()
+
+
 @transaction.atomic
 def build_demo_portfolio(owner, today: datetime.date) -> int:
-    """Replace the owner's portfolio with the demo one, ending at `today`."""
+    """Replace the owner's portfolio with the demo coder's, ending at `today`."""
     Evidence.objects.filter(owner=owner).delete()
     Employment.objects.filter(owner=owner).delete()
     rng = random.Random(2026)  # noqa: S311 - repeatable demo data
     specialty = {s.code: s for s in Specialty.objects.all()}
-    case_type = {c.slug: c for c in CaseType.objects.all()}
     start = today - datetime.timedelta(days=3 * 365)
 
     Employment.objects.create(
         owner=owner,
-        employer="Dorset County Hospital NHS Foundation Trust",
+        organisation_type=Employment.OrganisationType.ACUTE,
+        employer=EMPLOYERS["trainee"],
         role="Trainee Clinical Coder",
         band="Band 3",
         start_date=start - datetime.timedelta(days=730),
@@ -276,34 +482,14 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
     )
     Employment.objects.create(
         owner=owner,
-        employer="University Hospitals Dorset NHS Foundation Trust",
+        organisation_type=Employment.OrganisationType.ACUTE,
+        employer=EMPLOYERS["current"],
         role="Clinical Coder",
         band="Band 4",
         start_date=start + datetime.timedelta(days=1),
     )
 
-    for i, accuracy in enumerate(AUDIT_SCORES):
-        day = start + datetime.timedelta(days=60 + i * 88)
-        episodes = 200 if i % 4 == 3 else 50
-        audit_type = (
-            "dspt" if episodes == 200 else ["internal", "peer", "external"][i % 3]
-        )
-        audit = AccuracyAudit.objects.create(
-            owner=owner,
-            title=f"{'DSPT' if audit_type == 'dspt' else 'Quarterly'} "
-            f"coding audit {day:%B %Y}",
-            date=day,
-            auditor="Approved clinical coding auditor",
-            audit_type=audit_type,
-            episodes_audited=episodes,
-            summary="Errors classified by the national "
-            "methodology; most were secondary diagnosis omissions.",
-            reflection="Reviewed the errors with my team leader and updated my notes.",
-            **_audit_counts(rng, accuracy, episodes),
-        )
-        audit.specialties.set(
-            [specialty[code] for code, _ in rng.sample(SPECIALTIES, 4)]
-        )
+    _make_audits(owner, AUDITS, start + datetime.timedelta(days=60), 88, rng)
 
     for i, (code, setting) in enumerate(SPECIALTIES):
         begin = start + datetime.timedelta(days=i * 40)
@@ -315,26 +501,12 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
             date=begin,
             end_date=None if i % 3 else begin + datetime.timedelta(days=300),
             episodes_coded=rng.randrange(300, 2500, 50),
-            summary=f"Coded {specialty[code].name.lower()} episodes from case notes "
-            "and discharge summaries.",
+            summary=f"Coded {mid_sentence(specialty[code].name)} episodes from case "
+            "notes and discharge summaries.",
         )
         item.tag_own_specialty()
 
-    for i, (title, code, types, icd, opcs, narrative) in enumerate(CASES):
-        case = ComplexCase.objects.create(
-            owner=owner,
-            title=title,
-            specialty=specialty[code],
-            date=start + datetime.timedelta(days=30 + i * 52),
-            icd10_codes=icd,
-            opcs4_codes=opcs,
-            summary=narrative,
-            standards_applied="National Clinical Coding Standards ICD-10 5th Edition "
-            "and OPCS-4.10 reference books.",
-            reflection="Checked sequencing and comorbidities against the standards.",
-        )
-        case.case_types.set([case_type[t] for t in types])
-        case.tag_own_specialty()
+    _make_cases(owner, CASES, start + datetime.timedelta(days=30), 52)
 
     contributions = [
         (
@@ -385,58 +557,14 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
             summary="Planned and delivered alongside my usual coding work.",
         )
 
-    cpd = [
-        (
-            "standards_refresher",
-            "Clinical Coding Standards Refresher",
-            "NHS England",
-            Decimal("21"),
-            400,
-        ),
-        (
-            "specialty_workshop",
-            "Cardiology coding workshop",
-            "NHS England",
-            Decimal("7"),
-            250,
-        ),
-        (
-            "specialty_workshop",
-            "Oncology coding workshop",
-            "NHS England",
-            Decimal("7"),
-            520,
-        ),
-        (
-            "elearning",
-            "ICD-10 5th Edition update e-learning",
-            "NHS England",
-            Decimal("3"),
-            700,
-        ),
-        (
-            "conference",
-            "Regional clinical coding network meeting",
-            "Coding network",
-            Decimal("4"),
-            880,
-        ),
-        (
-            "elearning",
-            "Data Security Awareness",
-            "NHS e-Learning for Healthcare",
-            Decimal("1.5"),
-            1000,
-        ),
-    ]
-    for cpd_type, title, provider, hours, offset in cpd:
+    for cpd_type, title, provider, hours, day in _cpd(start, today):
         CPDActivity.objects.create(
             owner=owner,
             title=title,
             cpd_type=cpd_type,
             provider=provider,
             hours=hours,
-            date=start + datetime.timedelta(days=offset),
+            date=day,
             reflection="Applied what I learnt in my next batch of coding.",
         )
 
@@ -483,20 +611,83 @@ def build_demo_portfolio(owner, today: datetime.date) -> int:
         )
         query.tag_own_specialty()
 
-    for i in range(6):
+    # A quarter's figures every six months; the target met in the last two.
+    productivity = [
+        (1850, "91.5"),
+        (1960, "92.0"),
+        (2050, "93.5"),
+        (1990, "92.5"),
+        (2140, "94.0"),
+        (2210, "95.0"),
+    ]
+    for i, (episodes, timeliness) in enumerate(productivity):
         begin = start + datetime.timedelta(days=i * 182)
         Productivity.objects.create(
             owner=owner,
-            title=f"Productivity {begin:%b %Y}",
+            title=f"Productivity, quarter from {begin:%B %Y}",
             date=begin,
             end_date=begin + datetime.timedelta(days=90),
-            episodes_coded=1800 + i * 120,
+            episodes_coded=episodes,
             target_episodes=2000,
-            timeliness_percent=Decimal("92.0") + i,
+            timeliness_percent=Decimal(timeliness),
         )
     build_demo_links(owner)
     build_demo_verifications(owner)
     return Evidence.objects.filter(owner=owner).count()
+
+
+def _cpd(start: datetime.date, today: datetime.date) -> list[tuple]:
+    """The demo coder's CPD: (type, title, provider, hours, date)."""
+    # The latest OPCS-4 version's changes, learnt a few weeks before it came in.
+    in_use = [d for d, _ in OPCS4_VERSIONS if d <= today][-1]
+    update_day = min(
+        max(in_use - datetime.timedelta(days=21), start + datetime.timedelta(days=30)),
+        today - datetime.timedelta(days=14),
+    )
+    return [
+        (
+            "standards_refresher",
+            "Clinical Coding Standards Refresher",
+            "NHS England",
+            Decimal("21"),
+            start + datetime.timedelta(days=400),
+        ),
+        (
+            "specialty_workshop",
+            "Cardiology coding workshop",
+            "NHS England",
+            Decimal("7"),
+            start + datetime.timedelta(days=250),
+        ),
+        (
+            "specialty_workshop",
+            "Oncology coding workshop",
+            "NHS England",
+            Decimal("7"),
+            start + datetime.timedelta(days=520),
+        ),
+        (
+            "elearning",
+            f"{opcs4_version(in_use)} changes e-learning",
+            "NHS England",
+            Decimal("3"),
+            update_day,
+        ),
+        (
+            "conference",
+            "Regional clinical coding network meeting",
+            "Coding network",
+            Decimal("4"),
+            start + datetime.timedelta(days=880),
+        ),
+        (
+            "elearning",
+            "Data Security Awareness",
+            "NHS e-Learning for Healthcare",
+            Decimal("1.5"),
+            start + datetime.timedelta(days=1000),
+        ),
+    ]
 
 
 # Criterion text of the seeded UHD spec -> (evidence title, rationale).
@@ -528,8 +719,8 @@ DEMO_LINKS = {
         "Queried an ambiguous diagnosis rather than assuming the type of MI.",
     ),
     "Sustained coding accuracy (typically ≥90%)": (
-        "DSPT coding audit",
-        "My latest DSPT audit, verified by the approved auditor.",
+        "DSPT audit",
+        "My own episodes in the trust's latest DSPT audit, verified by the auditor.",
     ),
 }
 
@@ -573,7 +764,7 @@ def build_demo_verifications(owner) -> VerificationRequest:
         )
 
     audit = ask(
-        "DSPT coding audit",
+        "DSPT audit",
         6,
         name="Morgan Ellis",
         role="Approved clinical coding auditor",
@@ -666,6 +857,7 @@ def _small_portfolio(owner, today: datetime.date, strength: str, route: str) -> 
     )
     Employment.objects.create(
         owner=owner,
+        organisation_type=Employment.OrganisationType.ACUTE,
         employer="Example NHS Foundation Trust",
         role="Clinical Coder",
         band="Band 4",
@@ -786,3 +978,264 @@ def build_demo_applicants(vacancy, today: datetime.date) -> list:
         application.submit()
         applications.append(application)
     return applications
+
+
+# --- The demo application's statements, one for each criterion ---------------------
+
+# Criterion text of the seeded UHD spec -> the demo coder's statement. Each says what
+# the employment history and the evidence show, and no more.
+DEMO_STATEMENTS = {
+    "Ability to validate coded data for completeness and accuracy": (
+        "At Salisbury I run the monthly comorbidity validation before the SHMI "
+        "submission: I check the coded comorbidities against the record and "
+        "correct omissions before the data go. Each quarter I also check my own "
+        "coding against the errors my audits found."
+    ),
+    "Competent use of clinical record systems (e.g., EPR, PAS, electronic document "
+    "management systems) to review records and update coding or administrative "
+    "data": (
+        "I code from the electronic patient record and the document management "
+        "system every day and correct spell details in PAS when they are wrong. In "
+        "the respiratory ward pilot I coded in real time from the EPR, within 24 "
+        "hours of discharge."
+    ),
+    "National Clinical Coding Standards and NHS Digital classification updates": (
+        "I passed the NCCQ, completed the Clinical Coding Standards Refresher, and "
+        "take the e-learning on each classification change before it comes in, "
+        "most recently the latest OPCS-4 version. My complex cases name the "
+        "standards I applied."
+    ),
+    "Confidentiality, Information Governance, Data Protection, and Caldicott "
+    "principles": (
+        "I complete the Data Security Awareness training every year and apply the "
+        "Caldicott principles: I open only the records an episode needs, never copy "
+        "patient details out of the EPR, and everything in this portfolio is "
+        "anonymised."
+    ),
+    "Understanding of Clinical Documentation Improvement (CDI) principles": (
+        "With the stroke team I designed a discharge summary template that records "
+        "dysphagia and atrial fibrillation; the next audit found both documented "
+        "more often. My clinical queries feed documentation gaps back to the teams."
+    ),
+    # The listing's own apostrophe and dash, as the spec has them.
+    "A minimum of 3 years\u2019 coding experience \u2013 (used as a baseline "
+    "indicator of "
+    "sustained exposure only not a stand-alone qualifying metric).": (
+        "I have coded for five years, all in acute trusts: two as a Trainee "
+        "Clinical Coder at Dorset County Hospital and three as a Clinical Coder at "
+        "Salisbury. My employment history gives the dates."
+    ),
+    "Proven experience resolving clinical queries and clarifying complex or "
+    "ambiguous documentation": (
+        "When the documentation is ambiguous or incomplete I query rather than "
+        "assume: the type of myocardial infarction, sepsis or bacteraemia, missing "
+        "laterality in an operation note. Four resolved queries are in my "
+        "portfolio, each with what changed."
+    ),
+    "Sustained coding accuracy of ≥90% across all specialties": (
+        "My audits over the last year, internal, peer, external and my own "
+        "episodes in the trust's DSPT audit, are above 90% overall and meet the "
+        "DSPT levels on each measure, across the specialties sampled. Three years "
+        "ago my audits were between 86% and 89%."
+    ),
+    "Evidence of meeting productivity, timeliness, and service KPIs": (
+        "I record a quarter's productivity every six months: my last two quarters "
+        "were above the 2,000-episode target, with at least 94% of episodes coded "
+        "on time. The earlier figures show the climb."
+    ),
+    "Extensive clinical coding experience across a wide range of specialties in "
+    "an acute NHS environment, with demonstrable ability to code complex case "
+    "types.": (
+        "I have coded over fifteen specialties in two acute trusts, from general "
+        "surgery and trauma and orthopaedics to obstetrics, paediatrics and "
+        "oncology, on wards, in theatre, at MDTs and in the back office. My twenty "
+        "complex cases cover mortality, sepsis, oncology and obstetric episodes."
+    ),
+    "Experience coding mortality cases or other high-complexity, high-impact "
+    "specialties.": (
+        "I code our mortality cases, where a missed comorbidity changes the SHMI: "
+        "six are in my portfolio, each checked for every comorbidity documented."
+    ),
+    "Familiarity with multi-site, cross-specialty coding rotation models.": (
+        "As a trainee at Dorset County Hospital I rotated between specialty teams "
+        "every three months. I have not yet worked across sites; the rotation "
+        "between your hospitals is one of the reasons I am applying."
+    ),
+    "CCQ Clinical Coding Qualification (ACC status)": (
+        "I passed both papers of the NCCQ and hold Accredited Clinical Coder "
+        "status; the certificate is in my portfolio, and I have asked my manager "
+        "to verify it."
+    ),
+    "Evidence of equivalent competency portfolio route or Evidence of continued "
+    "professional development in clinical coding": (
+        "I keep up my coding CPD: the Standards Refresher, cardiology and oncology "
+        "coding workshops, the classification change e-learning and the regional "
+        "coding network, each recorded with what I changed afterwards."
+    ),
+    "Coding audit or mentorship training": (
+        "I have not yet taken the auditor course, which needs three years as an "
+        "ACC. I carried out a peer audit of the orthopaedic team under the "
+        "national methodology, and have mentored two trainees and a new starter."
+    ),
+    "Sustained coding accuracy (typically ≥90%)": (
+        "Over the last twelve months my audits are above 90%; the earlier ones, "
+        "around when I qualified, were between 86% and 89%, and each dip was "
+        "followed by the change recorded with that audit."
+    ),
+    "Breadth of specialty experience": (
+        "Over fifteen specialties in three years, from general surgery and trauma "
+        "and orthopaedics to obstetrics, paediatrics and clinical oncology."
+    ),
+    "Strong clinical knowledge and interpretation skills": (
+        "I read the clinical picture, not only the headings: an embolic stroke "
+        "coded with the atrial fibrillation found on the cardiology review and the "
+        "dysphagia the speech and language therapists recorded."
+    ),
+    "Evidence of complex case handling": (
+        "Twenty anonymised complex cases, each with the codes I assigned and what "
+        "I applied: secondary neoplasms sequenced, sepsis coded to its organism, "
+        "complications of care, obstetric delivery episodes."
+    ),
+    "Contribution to mentoring, audit, or service improvement": (
+        "I mentored two trainees to 90% in their first audit, was buddy to a new "
+        "starter, carried out a peer audit and ran the respiratory real-time "
+        "coding pilot."
+    ),
+    "Sound professional judgement in coding decisions": (
+        "I code only what is documented and query rather than assume: the type of "
+        "myocardial infarction, sepsis or bacteraemia, histology not yet reported. "
+        "I hold an episode back until the answer is in the record."
+    ),
+}
+
+# For a criterion added to the spec after these statements were written.
+CATEGORY_STATEMENTS = {
+    "skills": "In my current post I apply this every day; the evidence chosen shows "
+    "when and with what result.",
+    "knowledge": "I keep this knowledge current through the national courses and "
+    "apply it in my coding; see the evidence.",
+    "experience": "Over five years at two acute trusts I have built this experience, "
+    "as the evidence chosen here shows.",
+    "qualifications": "I hold the qualification and keep up my CPD, as the "
+    "evidence chosen here shows.",
+}
+
+
+def demo_statement(criterion: Criterion) -> str:
+    """The demo coder's statement against a criterion of the UHD spec."""
+    return DEMO_STATEMENTS.get(criterion.text, CATEGORY_STATEMENTS[criterion.category])
+
+
+# --- The second coder: four years, no NCCQ (the portfolio route) --------------------
+
+SECOND_CASES = [
+    Case(
+        "Pneumonia with delirium",
+        "430",
+        ("multi_morbidity",),
+        ("J189", "F050"),
+        (),
+        "Older patient admitted with community-acquired pneumonia and an acute "
+        "confusional state documented as delirium, with no dementia.",
+        "Coded the delirium as not superimposed on dementia, as documented.",
+    ),
+    Case(
+        "Acute kidney injury on chronic kidney disease",
+        "300",
+        ("multi_morbidity",),
+        ("N179", "N183", "E875"),
+        (),
+        "Acute kidney injury on stage 3 chronic kidney disease with hyperkalaemia, "
+        "treated with fluids and a review of medicines.",
+        "Coded both the acute injury and the chronic disease, and the hyperkalaemia "
+        "that was treated.",
+    ),
+    Case(
+        "Metastatic pancreatic cancer, end of life",
+        "800",
+        ("oncology", "mortality"),
+        ("C250", "C787", "Z515"),
+        (),
+        "Carcinoma of the head of the pancreas with liver metastases; admitted for "
+        "symptom control, seen by the palliative care team, and died in hospital.",
+        "Sequenced the primary first, as the care was for the disease as a whole, "
+        "and added the palliative care code.",
+    ),
+]
+SECOND_AUDITS = [
+    Audit("internal", 35, 87.9),
+    Audit("peer", 25, 90.6),
+    Audit("dspt", 15, 89.8),
+    Audit("internal", 40, 92.1),
+]
+
+
+@transaction.atomic
+def build_second_portfolio(owner, today: datetime.date) -> int:
+    """Replace the owner's portfolio with the second coder's: a smaller one, four
+    years' coding and no NCCQ, for the portfolio route."""
+    Evidence.objects.filter(owner=owner).delete()
+    Employment.objects.filter(owner=owner).delete()
+    rng = random.Random(2027)  # noqa: S311 - repeatable demo data
+    specialty = {s.code: s for s in Specialty.objects.all()}
+    start = today - datetime.timedelta(days=4 * 365)
+    moved = start + datetime.timedelta(days=548)
+    Employment.objects.create(
+        owner=owner,
+        organisation_type=Employment.OrganisationType.ACUTE,
+        employer="Torbay and South Devon NHS Foundation Trust",
+        role="Trainee Clinical Coder",
+        band="Band 3",
+        start_date=start,
+        end_date=moved,
+    )
+    Employment.objects.create(
+        owner=owner,
+        organisation_type=Employment.OrganisationType.ACUTE,
+        employer="Royal Devon University Healthcare NHS Foundation Trust",
+        role="Clinical Coder",
+        band="Band 4",
+        start_date=moved + datetime.timedelta(days=1),
+    )
+    _make_audits(owner, SECOND_AUDITS, today - datetime.timedelta(days=400), 120, rng)
+    for i, (code, setting) in enumerate(SPECIALTIES[::3]):
+        item = SpecialtyExperience.objects.create(
+            owner=owner,
+            title=f"{specialty[code].name} coding",
+            specialty=specialty[code],
+            setting=setting,
+            date=moved + datetime.timedelta(days=30 + i * 60),
+            episodes_coded=rng.randrange(300, 1500, 50),
+            summary=f"Coded {mid_sentence(specialty[code].name)} episodes.",
+        )
+        item.tag_own_specialty()
+    _make_cases(owner, SECOND_CASES, today - datetime.timedelta(days=300), 90)
+    CPDActivity.objects.create(
+        owner=owner,
+        title="Clinical Coding Standards Refresher",
+        cpd_type="standards_refresher",
+        provider="NHS England",
+        hours=Decimal("21"),
+        date=today - datetime.timedelta(days=200),
+        reflection="Refreshed the standards I use least, obstetrics above all.",
+    )
+    Contribution.objects.create(
+        owner=owner,
+        title="Buddy for a trainee coder",
+        contribution_type="mentoring",
+        date=today - datetime.timedelta(days=250),
+        end_date=today - datetime.timedelta(days=100),
+        outcome="The trainee now codes general medicine independently.",
+        summary="Weekly checks of the trainee's coding and the reasons behind it.",
+    )
+    quarter = today - datetime.timedelta(days=120)
+    Productivity.objects.create(
+        owner=owner,
+        title=f"Productivity, quarter from {quarter:%B %Y}",
+        date=quarter,
+        end_date=today - datetime.timedelta(days=30),
+        episodes_coded=2080,
+        target_episodes=2000,
+        timeliness_percent=Decimal("93.0"),
+    )
+    return Evidence.objects.filter(owner=owner).count()

@@ -33,3 +33,10 @@ def long_date(day) -> str:
         except ValueError:
             return day
     return formats.long_date(day)
+
+
+@register.filter
+def mid_sentence(label) -> str:
+    """A label inside a sentence, acronyms kept: "CPD activity" stays as it is,
+    "Accuracy audit" becomes "accuracy audit" (portfolio.formats)."""
+    return formats.mid_sentence(label)

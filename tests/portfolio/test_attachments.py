@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from pytest_django.asserts import assertContains
 
 from portfolio.models import Attachment, Evidence
 from tests import pages
@@ -169,3 +170,86 @@ def test_a_decompression_bomb_is_refused(client, alice, audit):
     response = upload(client, audit, "bomb.png", buffer.getvalue())
     assert "The image has more than 50 million pixels" in pages.html(response)
     assert not Attachment.objects.exists()
+
+
+# --- The file's own name ------------------------------------------------------------
+
+
+def test_the_file_keeps_its_name_on_the_item_and_the_download(client, alice, audit):
+    client.force_login(alice)
+    upload(client, audit, "DSPT audit report 2026.pdf", PDF_BYTES)
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "DSPT audit report 2026.pdf"
+    page = client.get(audit.get_absolute_url())
+    assertContains(page, "Audit report</a>")
+    assertContains(page, "(DSPT audit report 2026.pdf, PDF,")
+    download = client.get(attachment.get_absolute_url())
+    assert download["Content-Disposition"] == (
+        'attachment; filename="DSPT audit report 2026.pdf"'
+    )
+    remove = client.get(reverse("portfolio:attachment_delete", args=[attachment.pk]))
+    assertContains(remove, "The file DSPT audit report 2026.pdf will be deleted.")
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        # Browsers may send a path; only the name is kept.
+        ("C:\\Users\\coder\\Documents\\report.pdf", "report.pdf"),
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        # Control and invisible format characters go (a right-to-left override
+        # could make "fdp.exe" look like "exe.pdf"); spaces fold.
+        ("re\x07po\x1brt\u202e  final\u200b.pdf", "report final.pdf"),
+        ("  spaced \t  out  .pdf  ", "spaced out .pdf"),
+        # Cut to 150 characters, the extension kept.
+        ("é" * 180 + ".pdf", "é" * 146 + ".pdf"),
+    ],
+)
+def test_the_file_name_is_made_safe(client, alice, audit, sent, kept):
+    client.force_login(alice)
+    assert upload(client, audit, sent, PDF_BYTES).status_code == 302
+    assert Attachment.objects.get().original_name == kept
+
+
+def test_the_file_name_goes_through_the_pid_guard(client, alice, audit, media_root):
+    client.force_login(alice)
+    response = upload(client, audit, "letter 943 476 5919.pdf", PDF_BYTES)
+    errors = pages.errors_of(response)
+    assert "The file's name: This looks like an NHS number" in errors
+    assert "5919" not in errors
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("original_name", "content_type", "downloaded"),
+    [
+        ("scan.jpeg", "image/jpeg", "scan.jpeg"),
+        ("scan.JPG", "image/jpeg", "scan.JPG"),
+        # Named as its content is, whatever the name said.
+        ("report.doc", "application/pdf", "report.doc.pdf"),
+        ("report", "application/pdf", "report.pdf"),
+        # Attached before names were kept: the description, as before.
+        ("", "image/png", "Audit report.png"),
+    ],
+)
+def test_the_download_is_named_as_its_content_is(
+    original_name, content_type, downloaded
+):
+    attachment = Attachment(
+        name="Audit report", original_name=original_name, content_type=content_type
+    )
+    assert attachment.download_name == downloaded
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("a\x00b\nc\u2028d.pdf", "ab c d.pdf"),
+        ("\u202egnp.exe", "gnp.exe"),
+        ("...", ""),
+        ("x" * 200, "x" * 150),
+        ("x" * 200 + ".verylongsuffix", ("x" * 200 + ".verylongsuffix")[:150]),
+    ],
+)
+def test_safe_file_name_removes_what_a_name_must_not_carry(given, kept):
+    assert Attachment.safe_file_name(given) == kept

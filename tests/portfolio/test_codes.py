@@ -151,6 +151,19 @@ def test_unknown_but_well_formed_icd10_codes(code):
     assert icd10_is_known(code) is False
 
 
+@pytest.mark.parametrize("code", ["W19.0", "W190", "W01.9", "X85.4", "Y34.9", "W19"])
+def test_an_external_cause_takes_a_place_of_occurrence(code):
+    # W00-Y34 take a 4th character for the place (W19.0: a fall at home); the WHO
+    # list keeps that table apart from its codes.
+    assert icd10_is_known(code) is True
+
+
+@pytest.mark.parametrize("code", ["X59.5", "Y06.5", "Y35.9", "V01.5"])
+def test_a_place_of_occurrence_does_not_stretch_to_subdivided_or_other_codes(code):
+    # X59 and Y06 have subdivisions of their own; Y35 and V01 lie outside W00-Y34.
+    assert icd10_is_known(code) is False
+
+
 def test_five_character_code_is_judged_by_its_four_character_stem():
     # The WHO list has no 5th characters; the NHS 5th Edition uses them.
     assert icd10_is_known("M00.05") is True

@@ -178,3 +178,12 @@ def test_it_requires_a_coder(client, rachel):
     assert client.get(reverse("portfolio:home")).status_code == 302
     client.force_login(rachel)
     assert client.get(reverse("portfolio:home")).status_code == 404
+
+
+def test_add_evidence_comes_before_the_figures(client, alice):
+    make_audit(alice, date=datetime.date(2026, 3, 1))
+    client.force_login(alice)
+    page = pages.html(client.get(reverse("portfolio:home")))
+    add = page.index(">Add evidence</a>")
+    assert add < page.index("<h2") and add < page.index('id="accuracy-overall"')
+    assert page.count(">Add evidence</a>") == 1

@@ -1,9 +1,11 @@
 """Each kind of evidence can be added, seen, edited and deleted by its owner only."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from portfolio.models import KIND_MODELS, Evidence, Specialty
 from tests import pages
@@ -146,3 +148,74 @@ def test_the_choose_kind_page_offers_every_kind(client, alice):
     html = client.get(reverse("portfolio:evidence_choose_kind")).content.decode()
     for kind in KINDS:
         assert reverse("portfolio:evidence_create", args=[kind]) in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "heading"),
+    [
+        ("cpd", "Add CPD activity"),
+        ("audit", "Add accuracy audit"),
+        ("complex_case", "Add complex case"),
+    ],
+)
+def test_the_add_page_heading_keeps_acronyms(client, alice, kind, heading):
+    client.force_login(alice)
+    response = client.get(reverse("portfolio:evidence_create", args=[kind]))
+    assertContains(response, f"<h1>{heading}</h1>", html=True)
+    assertContains(response, f"<title>{heading} - Coderfolio</title>", html=True)
+
+
+def test_the_edit_and_delete_pages_keep_acronyms(client, alice):
+    item = make_evidence(alice, "cpd", title="Oncology workshop")
+    client.force_login(alice)
+    edit = client.get(reverse("portfolio:evidence_edit", args=[item.pk]))
+    assertContains(edit, "<h1>Edit CPD activity</h1>", html=True)
+    delete = client.get(reverse("portfolio:evidence_delete", args=[item.pk]))
+    assertContains(delete, "This CPD activity and its 0 attached files")
+    assertNotContains(delete, "cpd activity")
+
+
+def test_a_required_message_keeps_acronyms(client, alice):
+    client.force_login(alice)
+    data = valid_data("audit") | {"episodes_audited": ""}
+    response = client.post(reverse("portfolio:evidence_create", args=["audit"]), data)
+    assert "Enter the episodes (FCEs) audited." in pages.errors_of(response)
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [
+        ("specialty", "setting"),
+        ("contribution", "contribution_type"),
+        ("cpd", "cpd_type"),
+        ("qualification", "qualification_type"),
+        ("clinical_query", "outcome"),
+    ],
+)
+def test_no_radio_is_chosen_before_the_coder_chooses(client, alice, kind, field):
+    client.force_login(alice)
+    response = client.get(reverse("portfolio:evidence_create", args=[kind]))
+    assertContains(response, f'name="{field}"')
+    assertNotContains(response, f'name="{field}" value=""')
+    radios = re.search(
+        r'<div class="nhsuk-radios".*?</fieldset>', pages.html(response), re.S
+    )
+    assert "Select an option" not in radios.group()
+    assert "checked" not in radios.group()
+
+
+def test_an_item_page_keeps_the_portfolio_navigation(client, alice):
+    item = make_evidence(alice, "cpd", title="Oncology workshop")
+    client.force_login(alice)
+    response = client.get(item.get_absolute_url())
+    # Evidence marks the section the page is in, and still reads as a link back.
+    nav = f"""
+    <nav class="nhsuk-u-margin-bottom-5" aria-label="Portfolio">
+      <ul class="nhsuk-list app-inline-list">
+        <li><a href="{reverse("portfolio:home")}">Dashboard</a></li>
+        <li><a href="{reverse("portfolio:evidence_list")}" aria-current="true">
+          Evidence</a></li>
+        <li><a href="{reverse("portfolio:employment_list")}">Employment history</a></li>
+      </ul>
+    </nav>"""
+    assertContains(response, nav, html=True)

@@ -47,10 +47,17 @@ def stored_files(media_root) -> set[Path]:
     return {p for p in Path(media_root).rglob("*") if p.is_file()}
 
 
-def attach(item: Evidence, name: str, content: bytes, content_type: str) -> Attachment:
+def attach(
+    item: Evidence,
+    name: str,
+    content: bytes,
+    content_type: str,
+    original_name: str = "",
+) -> Attachment:
     attachment = Attachment(
         evidence=item,
         name=name,
+        original_name=original_name,
         content_type=content_type,
         size=len(content),
         sha256=Attachment.digest(content),
@@ -449,10 +456,13 @@ def test_another_version_is_refused(document, bob, media_root):
 
 
 def test_a_version_1_file_still_imports(document, bob):
-    """Version 1 had no verification requests; its files import as they did."""
+    """Version 1 had no verification requests and no attachment names of their own;
+    its files import as they did."""
     document["version"] = 1
     for item in document["evidence"]:
         del item["verification_requests"]
+        for attachment in item["attachments"]:
+            del attachment["original_name"]
     assert import_portfolio(document, bob) == ImportSummary(
         evidence=2, employment=1, attachments=1
     )
@@ -463,7 +473,7 @@ def test_a_version_1_file_with_verification_requests_is_refused(
 ):
     document["version"] = 1
     assert_refused(
-        document, bob, media_root, '"verification_requests" (not in this format'
+        document, bob, media_root, '"verification_requests" (not in format version 1)'
     )
 
 
@@ -988,3 +998,57 @@ def test_import_requires_login(client, db):
     response = client.get(reverse("portfolio:import"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# --- The attachment's own file name (format version 2) ---------------------------
+
+
+def test_an_attachment_keeps_its_file_name_out_and_back_in(alice, bob):
+    audit = make_audit(alice, title="Audit with its report")
+    attach(audit, "Audit report", PDF_BYTES, "application/pdf", "DSPT report 2026.pdf")
+    exported = export_portfolio(alice)
+    (item,) = exported["evidence"]
+    assert item["attachments"][0]["original_name"] == "DSPT report 2026.pdf"
+    import_portfolio(loads(dumps(exported)), bob)
+    copy = Attachment.objects.get(evidence__owner=bob)
+    assert copy.original_name == "DSPT report 2026.pdf"
+
+
+def test_a_version_1_file_still_imports_its_attachments_without_a_file_name(
+    document, bob
+):
+    document["version"] = 1
+    for item in document["evidence"]:
+        del item["verification_requests"]
+        for attachment in item["attachments"]:
+            del attachment["original_name"]
+    assert import_portfolio(document, bob).attachments == 1
+    assert Attachment.objects.get(evidence__owner=bob).original_name == ""
+
+
+def test_a_version_1_file_may_not_carry_a_file_name(document, bob, media_root):
+    document["version"] = 1
+    for item in document["evidence"]:
+        del item["verification_requests"]
+    assert_refused(
+        document,
+        bob,
+        media_root,
+        'attachment 1: unexpected "original_name" (not in format version 1).',
+    )
+
+
+def test_an_imported_file_name_is_made_safe(document, bob):
+    attachment = document["evidence"][0]["attachments"][0]
+    attachment["original_name"] = "../../etc/re\x07port\u202e.pdf"
+    import_portfolio(document, bob)
+    assert Attachment.objects.get(evidence__owner=bob).original_name == "report.pdf"
+
+
+def test_an_imported_file_name_with_an_identifier_is_refused(document, bob, media_root):
+    attachment = document["evidence"][0]["attachments"][0]
+    attachment["original_name"] = f"letter {NHS_NUMBER}.pdf"
+    message = assert_refused(
+        document, bob, media_root, "attachment 1, original_name: This looks like"
+    )
+    assert NHS_NUMBER not in message

@@ -1,7 +1,8 @@
-"""Demo data: a trust, a coder with a 3-year portfolio, a lead recruiter and a panel
-member, an open vacancy, and submitted applications to it with their packs: the
-coder's and five others' (strong, partial, weak; both routes). Safe to run
-repeatedly."""
+"""Demo data: a trust, a lead recruiter and a panel member, two open vacancies, the
+demo coder (a 3-year portfolio, ACC) with a submitted application and its packs, a
+second coder (a smaller portfolio, no NCCQ) who has not applied, and five other
+coders' applications to the first vacancy (strong, partial, weak; both routes), with
+verification requests in each state. Safe to run repeatedly."""
 
 import datetime
 
@@ -17,8 +18,11 @@ from applications.management.demo import (
     DEMO_APPLICANTS,
     build_demo_applicants,
     build_demo_portfolio,
+    build_second_portfolio,
+    demo_statement,
 )
 from applications.models import Application, Statement, SubmissionPack, Vacancy
+from applications.tasks import build_pack
 from portfolio.models import VerificationRequest
 from portfolio.verification import verifier_path
 from specifications.models import EvidenceLink, PersonSpecification
@@ -35,6 +39,11 @@ DEMO_USERS = [
         "role": User.Role.CODER,
     },
     {
+        "email": "coder2@demo.coderfolio.test",
+        "full_name": "Sam Okafor",
+        "role": User.Role.CODER,
+    },
+    {
         "email": "recruiter@demo.coderfolio.test",
         "full_name": "Robin Hughes",
         "role": User.Role.RECRUITER,
@@ -42,28 +51,36 @@ DEMO_USERS = [
     # Sits on the panel that the recruiter above leads (see seed_demo_panel).
     {
         "email": "panel@demo.coderfolio.test",
-        "full_name": "Sam Okafor",
+        "full_name": "Priti Nair",
         "role": User.Role.RECRUITER,
     },
 ]
-# As the job listing gives it; it closes 60 days after the demo is seeded.
-DEMO_VACANCY = {
-    "reference": "198-HIMS-8079977",
-    "title": "Senior Clinical Coder/Clinical Coder (ACC/Non-ACC)",
-    "band": "Band 4",
-    "salary": "£28,392 - £39,043 Dependent on experience/qualifications (ACC/Non-ACC)",
-    "hours": "37.5 hours per week",
-}
-DEMO_STATEMENTS = {
-    "skills": "In my current post I apply this every day; the evidence chosen shows "
-    "when and with what result.",
-    "knowledge": "I keep this knowledge current through the national courses and "
-    "apply it in my coding; see the evidence.",
-    "experience": "Over three years at two trusts I have built this experience, as "
-    "the audits and cases chosen here show.",
-    "qualifications": "I hold the qualification and keep up my CPD, as the "
-    "certificates chosen here show.",
-}
+DEMO_CODER = "coder@demo.coderfolio.test"
+SECOND_CODER = "coder2@demo.coderfolio.test"
+# Both on the UHD spec and open, as the job listing gives them: the demo coder has
+# applied to the first, so the second is there to apply to (and both for the second
+# coder).
+LISTING_SALARY = (
+    "£28,392 - £39,043 Dependent on experience/qualifications (ACC/Non-ACC)"
+)
+DEMO_VACANCIES = [
+    {
+        "reference": "198-HIMS-8079977",
+        "title": "Senior Clinical Coder/Clinical Coder (ACC/Non-ACC)",
+        "band": "Band 4",
+        "salary": LISTING_SALARY,
+        "hours": "37.5 hours per week",
+        "open_days": 60,
+    },
+    {
+        "reference": "198-HIMS-8083152",
+        "title": "Clinical Coder",
+        "band": "Band 4",
+        "salary": LISTING_SALARY,
+        "hours": "37.5 hours per week",
+        "open_days": 45,
+    },
+]
 
 
 class Command(BaseCommand):
@@ -89,10 +106,10 @@ class Command(BaseCommand):
                 "database."
             )
         with transaction.atomic():
-            coder = self.seed_people()
+            users = self.seed_people()
             self.seed_applicants()
-        vacancy = self.seed_application(coder)
-        self.print_verifier_link(coder, options["base_url"])
+        vacancy = self.seed_application(users[DEMO_CODER], users[SECOND_CODER])
+        self.print_verifier_link(users[DEMO_CODER], options["base_url"])
         if apps.is_installed("recruitment"):
             # The review app sits above this one: called by name, not imported.
             call_command("seed_demo_panel", vacancy=vacancy.pk, stdout=self.stdout)
@@ -109,11 +126,12 @@ class Command(BaseCommand):
             f"{DEMO_APPLICANTS[0][0]}, with the same password."
         )
 
-    def seed_people(self) -> User:
+    def seed_people(self) -> dict[str, User]:
+        """The demo users by email."""
         trust, _ = Organisation.objects.update_or_create(
             ods_code=DEMO_TRUST["ods_code"], defaults={"name": DEMO_TRUST["name"]}
         )
-        coder = None
+        users = {}
         for details in DEMO_USERS:
             organisation = trust if details["role"] == User.Role.RECRUITER else None
             user, _ = User.objects.update_or_create(
@@ -127,9 +145,8 @@ class Command(BaseCommand):
             )
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            if user.is_coder:
-                coder = user
-        return coder
+            users[user.email] = user
+        return users
 
     def seed_applicants(self) -> None:
         """The accounts of the other coders who apply to the demo vacancy."""
@@ -146,31 +163,41 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
 
-    def seed_application(self, coder: User) -> Vacancy:
-        """An open vacancy on the UHD spec, the coder's submitted application and
-        the other applicants' (see build_demo_applicants)."""
+    def seed_application(self, coder: User, second: User) -> Vacancy:
+        """The open vacancies on the UHD spec, both coders' portfolios, the demo
+        coder's submitted application to the first vacancy and the other
+        applicants' (see build_demo_applicants). Returns that vacancy."""
         spec = PersonSpecification.objects.get(slug="uhd-senior-clinical-coder-v1")
         today = timezone.localdate()
         with transaction.atomic():
-            # Remove the old demo application first: its statements refer to
-            # evidence that rebuilding the portfolio deletes.
-            for pack in SubmissionPack.objects.filter(application__applicant=coder):
+            # Remove the old demo applications first: their statements refer to
+            # evidence that rebuilding the portfolios deletes.
+            for pack in SubmissionPack.objects.filter(
+                application__applicant__in=[coder, second]
+            ):
                 pack.file.delete(save=False)
-            Application.objects.filter(applicant=coder).delete()
+            Application.objects.filter(applicant__in=[coder, second]).delete()
             items = build_demo_portfolio(coder, today)
             self.stdout.write(f"The demo coder's portfolio has {items} items.")
-            vacancy, _ = Vacancy.objects.update_or_create(
-                organisation=spec.organisation,
-                reference=DEMO_VACANCY["reference"],
-                defaults={
-                    "title": DEMO_VACANCY["title"],
-                    "band": DEMO_VACANCY["band"],
-                    "salary": DEMO_VACANCY["salary"],
-                    "hours": DEMO_VACANCY["hours"],
-                    "closing_date": today + datetime.timedelta(days=60),
-                    "specification": spec,
-                },
-            )
+            items = build_second_portfolio(second, today)
+            self.stdout.write(f"The second coder's portfolio has {items} items.")
+            vacancies = [
+                Vacancy.objects.update_or_create(
+                    organisation=spec.organisation,
+                    reference=details["reference"],
+                    defaults={
+                        "title": details["title"],
+                        "band": details["band"],
+                        "salary": details["salary"],
+                        "hours": details["hours"],
+                        "closing_date": today
+                        + datetime.timedelta(days=details["open_days"]),
+                        "specification": spec,
+                    },
+                )[0]
+                for details in DEMO_VACANCIES
+            ]
+            vacancy = vacancies[0]
             application = Application.objects.create(
                 vacancy=vacancy, applicant=coder, route=Application.Route.ACC
             )
@@ -179,19 +206,24 @@ class Command(BaseCommand):
                 statement = Statement.objects.create(
                     application=application,
                     criterion=criterion,
-                    text=DEMO_STATEMENTS[criterion.category],
+                    text=demo_statement(criterion),
                 )
                 statement.evidence.set(
                     links.filter(criterion=criterion).values_list("evidence", flat=True)
                 )
-            application.submit()  # the packs are built when this transaction commits
+            application.submit()
             others = build_demo_applicants(vacancy, today)
+        # Built here, whichever task backend is set, so the demo starts with every
+        # pack; with a queue, the workers find them built and skip them.
+        demo_packs = SubmissionPack.objects.filter(application__vacancy=vacancy)
+        for pack in demo_packs.exclude(state=SubmissionPack.State.DONE):
+            build_pack.call(pack.pk)
         built = application.packs.filter(state=SubmissionPack.State.DONE).count()
         self.stdout.write(
             f"Application {application.candidate_number} to {vacancy} submitted; "
             f"{built} packs built."
         )
-        built = SubmissionPack.objects.filter(
+        built = demo_packs.filter(
             application__in=others, state=SubmissionPack.State.DONE
         ).count()
         self.stdout.write(
