@@ -358,6 +358,13 @@ def longlist(request: HttpRequest, pk: int) -> HttpResponse:
             "vacancy": vacancy,
             "panel": panel,
             "members": members,
+            "others_on_panel": ", ".join(
+                m.recruiter.full_name
+                for m in members
+                if m.recruiter_id != panel.lead_id
+            )
+            if panel
+            else "",
             "revealed": revealed,
             "is_lead": panel is not None and panel.is_lead(request.user),
             "pile": pile,
