@@ -164,3 +164,9 @@ def test_its_queries_do_not_grow_with_the_applications(
     # Once placed, one query fewer.
     with django_assert_num_queries(9):
         client.get(url(vacancy))
+
+
+def test_it_names_the_lead_and_the_other_members(client, rachel, panel, vacancy):
+    client.force_login(rachel)
+    response = client.get(url(vacancy))
+    assertContains(response, "Led by Rachel Reed, with Petra Price.")
