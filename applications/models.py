@@ -272,7 +272,9 @@ class Snapshot(models.Model):
     """Everything the pack shows, frozen as canonical JSON at submission."""
 
     FORMAT = "coderfolio-submission"
-    VERSION = 2  # 2: evidence "details" are the kind's display rows, summary included
+    # 2: evidence "details" are the kind's display rows, summary included;
+    # 3: routes (applies, ref), what each rule counted, supports, employment.
+    VERSION = 3
 
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="snapshot"

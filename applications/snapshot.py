@@ -9,6 +9,7 @@ import hashlib
 import json
 from decimal import Decimal
 
+from accounts.models import User
 from applications.models import Application, Snapshot
 from portfolio import metrics
 from portfolio.models import Evidence
@@ -20,8 +21,38 @@ def canonical_json(data: object) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def applicable_criteria(data: dict) -> list[dict]:
+    """The snapshot's criteria that apply to its route, in spec order.
+
+    Version 3 says so per criterion ("applies"); before it, a criterion applied when
+    it had no route or the application's.
+    """
+    route = data.get("route") or ""
+    return [
+        criterion
+        for criterion in data.get("criteria") or []
+        if criterion.get("applies", (criterion.get("route") or "") in ("", route))
+    ]
+
+
 def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
+
+
+def employment_history(user: User) -> list[dict]:
+    """The coder's posts, newest first, so a panel can check the years of experience
+    (one query)."""
+    return [
+        {
+            "employer": post.employer,
+            "role": post.role,
+            "band": post.band,
+            "start": post.start_date.isoformat(),
+            "end": post.end_date.isoformat() if post.end_date else None,
+            "coding": post.is_coding_role,
+        }
+        for post in user.employment.order_by("-start_date", "-id")
+    ]
 
 
 def build_snapshot(application: Application, today: datetime.date) -> dict:
@@ -158,6 +189,7 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
         },
         "criteria": criteria,
         "evidence": evidence,
+        "employment": employment_history(user),
         "metrics": {
             "accuracy": {
                 "window_months": window_months,
