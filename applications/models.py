@@ -312,6 +312,8 @@ class SubmissionPack(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to=pack_path, blank=True, max_length=200)
     sha256 = models.CharField(max_length=64, blank=True)
+    # Printed on the pack; the anonymised pack's is its own (applications.pack).
+    pack_id = models.CharField(max_length=40, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     built_at = models.DateTimeField(null=True, blank=True)

@@ -8,7 +8,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from applications.models import Application, SubmissionPack
-from applications.pack import build_pdf
+from applications.pack import build_pdf, pack_source
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,11 @@ def build_packs(application_id: int) -> None:
             continue
         pack.file.save(pack.filename, ContentFile(pdf), save=False)
         pack.sha256 = hashlib.sha256(pdf).hexdigest()
+        pack.pack_id = pack_source(
+            application.snapshot.content,
+            application_id=application.pk,
+            anonymised=pack.variant == SubmissionPack.Variant.ANONYMISED,
+        ).pack_id
         pack.size, pack.pages, pack.built_at = len(pdf), pages, timezone.now()
         pack.state, pack.progress = SubmissionPack.State.DONE, 100
         pack.save()
