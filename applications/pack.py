@@ -98,8 +98,11 @@ ROUTE_ONLY = {
 ROUTE_GROUPS = {"acc": "ACC route", "portfolio": "Portfolio route"}
 # The measures of an audit, as its display rows label them, printed as a table.
 MEASURE_LABELS = {label for _, label in AUDIT_MEASURES} | {"Overall accuracy"}
-_MEASURE_VALUE = re.compile(r"(?P<percent>[\d.]+%) \((?P<codes>\d+ of \d+)[^)]*\)")
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+# Items to a line in the grid's evidence column: three "E123 p. 123" fit its width.
+GRID_ITEMS_A_LINE = 3
+# A rule that counted more items than this lists their refs only, not their titles.
+COUNTED_WITH_TITLES = 12
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -174,17 +177,14 @@ def _item_rows(item: dict, version: int) -> list[list[str]]:
 
 
 def _split_measures(kind: str, rows: list[list[str]]) -> tuple[list, list, list]:
-    """An audit's rows before its measures, the measures as (label, accuracy,
-    codes) for a small table, and the rows after them; other kinds' rows all come
-    first."""
+    """An audit's rows before its measures, the measures (for a small table) and
+    the rows after them; other kinds' rows all come first."""
     if kind != "audit":
         return rows, [], []
     before, measures, after = [], [], []
     for label, value in rows:
         if label in MEASURE_LABELS:
-            match = _MEASURE_VALUE.fullmatch(str(value))
-            codes = match["codes"] if match else ""
-            measures.append((label, match["percent"] if match else value, codes))
+            measures.append((label, value))
         else:
             (after if measures else before).append([label, value])
     return before, measures, after
@@ -249,6 +249,10 @@ def _specialty_chart(specialties: list[dict]) -> dict | None:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def _lines_of(refs: list[str], size: int) -> list[list[str]]:
+    return [refs[start : start + size] for start in range(0, len(refs), size)]
 
 
 def criteria_rows(snapshot: dict) -> list[dict]:
@@ -379,6 +383,8 @@ def _context(
                 {"ref": ref, "title": titles.get(ref, "")}
                 for ref in row.get("evidence") or []
             ],
+            # The grid's lines of items: a fixed number to a line (see pack.css).
+            "ref_lines": _lines_of(row.get("evidence") or [], GRID_ITEMS_A_LINE),
             "counted_refs": [
                 {"ref": ref, "title": titles.get(ref, "")} for ref in row["counted"]
             ],
@@ -440,6 +446,7 @@ def _context(
         "criteria": applicable,
         "not_applicable": not_applicable,
         "statuses": [status.label for status in reversed(CriterionStatus)],
+        "counted_with_titles": COUNTED_WITH_TITLES,
         "groups": groups,
         "evidence": items,
         "employment": _employment(snapshot, anonymised),
@@ -564,6 +571,29 @@ def _compress_streams_once(pdf: pydyf.PDF) -> None:
             pdf_object.stream = [zlib.compress(raw, _DEFLATE_LEVEL)]
             pdf_object.compress = False
             pdf_object.extra["Filter"] = "/FlateDecode"
+
+
+def _cached_page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+    """pydyf's PDF.page_references, built once per number of pages.
+
+    pydyf builds the tuple of every page's reference each time it is asked, and
+    WeasyPrint asks once for each tagged box and link: with a hundred pages and
+    a grid of links that was a tenth of the build. Pages are only ever appended
+    to Kids, so its length says when the tuple is stale; the bytes are the same.
+    """
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_coderfolio_page_references")
+    if cached is None or cached[0] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        cached = (len(kids), references)
+        pdf.__dict__["_coderfolio_page_references"] = cached
+    return cached[1]
+
+
+# pydyf is pinned with WeasyPrint (requirements.lock); test_pack checks that this
+# gives what pydyf's own property gives.
+PYDYF_PAGE_REFERENCES = pydyf.PDF.page_references
+pydyf.PDF.page_references = property(_cached_page_references)
 
 
 def _finish(document: Any, pdf: pydyf.PDF) -> None:

@@ -33,23 +33,20 @@ def detail_rows(page: str) -> list[tuple[str, str]]:
 
 def pack_rows(document: str, ref: str) -> list[tuple[str, str]]:
     """An item's rows in the pack: its detail paragraphs, and an audit's measures
-    from their small table (accuracy, then "n of m" codes correct)."""
+    from their small table, in order."""
     start = document.index(f'id="evidence-{ref}"')
     end = document.find("<h3", start)
     section = document[start : end if end > 0 else None]
-    rows = []
-    for detail, measure in re.findall(
-        r'(<p class="detail">.*?</p>)|(<tr><th scope="row">.*?</tr>)', section, re.S
-    ):
-        if detail:
-            key, value = re.match(
-                r'<p class="detail"><strong>(.*?):</strong> (.*?)</p>', detail, re.S
-            ).groups()
-        else:
-            key, percent, codes = re.findall(r">([^<]*)</t[hd]>", measure)
-            value = f"{percent} ({codes} codes correct)" if codes else percent
-        rows.append((html.unescape(key), html.unescape(value)))
-    return rows
+    rows = re.findall(
+        r'<p class="detail">(.*?): (.*?)</p>|<tr><th scope="row"[^>]*>(.*?)</th>'
+        r"<td>(.*?)</td></tr>",
+        section,
+        re.S,
+    )
+    return [
+        (html.unescape(key or measure), html.unescape(value or figures))
+        for key, value, measure, figures in rows
+    ]
 
 
 def test_the_detail_page_and_the_pack_print_the_same_rows(client, alice, trust_a):

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pydyf
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
@@ -218,7 +219,16 @@ def test_a_version_1_snapshot_still_shows_summary_reflection_and_specialties(sam
         ("Summary", item["summary"]),
         ("Reflection", item["reflection"]),
     ]:
-        assert f"<strong>{label}:</strong> {value}</p>" in section
+        assert f'<p class="detail">{label}: {value}</p>' in section
+
+
+def test_page_references_are_pydyfs_own_built_once():
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        assert pdf.page_references == pack.PYDYF_PAGE_REFERENCES.fget(pdf)
+    assert pdf.page_references is pdf.page_references
+    assert len(pdf.page_references) == 3
 
 
 def test_url_fetcher_serves_data_uris_only():
@@ -249,8 +259,8 @@ def test_pack_holds_every_applicable_criterion_and_every_item(full, sample):
         assert item["verification_label"] in full.text
         for label, value in item["details"]:
             if label in pack.MEASURE_LABELS:
-                # An audit's measures are a small table: label, then accuracy.
-                assert squash(f"{label} {value.split(' (')[0]}") in full.text
+                # An audit's measures are a small table: the label, its figures.
+                assert squash(f"{label} {value}") in full.text
             else:
                 assert squash(f"{label}: {value}") in full.text
 

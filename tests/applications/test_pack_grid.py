@@ -16,6 +16,7 @@ from applications import pack
 SAMPLE = Path(__file__).parent / "data" / "sample_snapshot.json"
 V3_KEYS = ("applies", "ref", "not_applicable_reason", "counted")
 ONLY = {"acc": "the ACC route", "portfolio": "the portfolio route"}
+GRID_REF = r'<th scope="row" class="gc"><a class="gl" href="#criterion-(C\d+)">\1</a>'
 
 
 def canonical(data: dict) -> str:
@@ -105,7 +106,7 @@ def bench_like(sample: dict, per_criterion: int = 10) -> dict:
 def test_the_grid_lists_the_applicable_criteria_in_order_never_jumping(sample, route):
     data = by_route(sample, route)
     grid = grid_of(render(data))
-    refs = re.findall(r'<th scope="row"><a href="#criterion-(C\d+)">\1</a>', grid)
+    refs = re.findall(GRID_REF, grid)
     applicable = [c for c in data["criteria"] if c["applies"]]
     assert refs == [f"C{n}" for n in range(1, len(applicable) + 1)]
     for criterion in applicable:
@@ -114,16 +115,13 @@ def test_the_grid_lists_the_applicable_criteria_in_order_never_jumping(sample, r
 
 def test_each_row_gives_requirement_status_evidence_and_empty_boxes(sample):
     grid = grid_of(render(sample))
-    row = re.search(r'<tr class="verified"><th scope="row">.*?C8</a>.*?</tr>', grid)[0]
+    row = re.search(r'<tr class="gr"><th scope="row"[^>]*>[^/]*C8</a>.*?</tr>', grid)[0]
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells[0] == "Sustained coding accuracy of ≥90% across all specialties"
     assert cells[1] == "Essential"
     assert cells[2] == "Verified"  # the label of the stored status, as everywhere
-    assert '<a href="#evidence-E3">E3</a>' in cells[3]
-    assert (
-        '<a class="counted" href="#criterion-C8">4 counted by its rule</a>'
-        in (cells[3])
-    )
+    assert '<a class="chip" href="#evidence-E3">E3</a>' in cells[3]
+    assert '<a class="gl" href="#criterion-C8">4 counted by its rule</a>' in cells[3]
     assert cells[4:] == ["", ""]  # score and notes, for the panel
     assert "Score 0/1/2" in grid and "Notes" in grid
 
@@ -156,7 +154,7 @@ def test_a_version_2_snapshot_numbers_the_criteria_that_apply_by_its_route(sampl
     data = version_2(sample)
     html = render(data)
     grid = grid_of(html)
-    refs = re.findall(r'<th scope="row"><a href="#criterion-(C\d+)">\1</a>', grid)
+    refs = re.findall(GRID_REF, grid)
     assert refs == [f"C{n}" for n in range(1, 16)]  # the 15 of the ACC route
     assert "Breadth of specialty experience: applies to the portfolio route only." in (
         grid
