@@ -75,8 +75,9 @@ def pack_source(
 ) -> PackSource:
     """The full pack carries the stored snapshot text, its hash and an id from the
     application; the anonymised pack an anonymised copy (canonical JSON), that
-    copy's own hash and an id from it and the candidate number, so that guessing
-    the name back into its JSON reproduces no value printed on either pack."""
+    copy's own hash and an id from it and the candidate number: a name guessed
+    back into its JSON reproduces no value printed on it, and nothing on it can be
+    matched to the full pack's id or hash."""
     snapshot = json.loads(snapshot_json)
     if not anonymised:
         sha256 = hashlib.sha256(snapshot_json.encode()).hexdigest()
