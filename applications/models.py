@@ -425,7 +425,8 @@ class Snapshot(models.Model):
     FORMAT = "coderfolio-submission"
     # 2: evidence "details" are the kind's display rows, summary included.
     # 3: criteria say whether they apply to the route, with their "ref" and what
-    # their rules counted; evidence items say which criteria they support.
+    # their rules counted; evidence items say which criteria they support and who
+    # verified them; the coder's employment history.
     VERSION = 3
 
     application = models.OneToOneField(
@@ -464,6 +465,8 @@ class SubmissionPack(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to=pack_path, blank=True, max_length=200)
     sha256 = models.CharField(max_length=64, blank=True)
+    # Printed on the pack; the anonymised pack's is its own (applications.pack).
+    pack_id = models.CharField(max_length=40, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     built_at = models.DateTimeField(null=True, blank=True)

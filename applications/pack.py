@@ -8,13 +8,13 @@ Everything here is a plain function of the snapshot text: no database, no networ
 no clock. The same JSON gives the same PDF, byte for byte.
 """
 
-import copy
 import datetime
 import hashlib
 import json
 import re
 import threading
 import zlib
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,113 +27,83 @@ from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from applications.snapshot import canonical_json
-from portfolio.charts import accuracy_trend_svg, data_uri, specialty_breadth_svg
+from applications.anonymise import anonymise
+from applications.snapshot import applicable_criteria, canonical_json
+from portfolio.charts import (
+    accuracy_trend_alt,
+    accuracy_trend_svg,
+    data_uri,
+    specialty_breadth_alt,
+    specialty_breadth_svg,
+)
 from portfolio.formats import long_date
 from portfolio.metrics import ACCURACY_THRESHOLD
+from portfolio.models import AUDIT_MEASURES
 from specifications.coverage import CriterionStatus
 
 TEMPLATE = "applications/pack/pack.html"
 STYLESHEET = "applications/pack/pack.css"
-PLACEHOLDER = "[candidate]"
 PDF_VARIANT = "pdf/a-3b"
 
-ROUTE_MARKERS = {
-    "portfolio": "Portfolio route",
-    "acc": "ACC route",
-}
 
-
-# --- Anonymising ------------------------------------------------------------------
-
-
-def _words(text: str) -> set[str]:
-    return {word.casefold() for word in re.findall(r"\w+", text or "")}
-
-
-def _protected_words(snapshot: dict) -> set[str]:
-    """Words of the job's own titles: a name part that is one of these stays.
-
-    A surname such as "Coder" would otherwise turn "Senior Clinical Coder" into
-    "Senior Clinical [candidate]". The full name and the e-mail address are always
-    scrubbed; only single name parts are spared when they are such words.
-    """
-    vacancy = snapshot.get("vacancy") or {}
-    specification = snapshot.get("specification") or {}
-    route_check = snapshot.get("route_check") or {}
-    texts = [
-        vacancy.get("title", ""),
-        specification.get("title", ""),
-        snapshot.get("route_label", ""),
-        route_check.get("label", ""),
-    ]
-    return set().union(*(_words(text) for text in texts))
-
-
-def _scrub_pattern(name: str, email: str, protected: set[str]) -> re.Pattern | None:
-    alternatives: list[str] = []
-    if email:
-        alternatives.append(re.escape(email))
-    parts = [part for part in re.split(r"\s+", name.strip()) if part]
-    if parts:
-        alternatives.append(r"\s+".join(re.escape(part) for part in parts))
-    singles = set()
-    for part in parts:
-        for piece in {part, *re.split(r"[-']", part)}:
-            piece = piece.strip(".,")
-            if len(piece) >= 2 and piece.casefold() not in protected:
-                singles.add(piece)
-    alternatives.extend(re.escape(piece) for piece in singles)
-    if not alternatives:
-        return None
-    # Longest first, so the full name wins over its parts; whole words only.
-    alternatives.sort(key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.I)
-
-
-def _scrub(value: Any, pattern: re.Pattern) -> Any:
-    if isinstance(value, str):
-        return pattern.sub(PLACEHOLDER, value)
-    if isinstance(value, list):
-        return [_scrub(item, pattern) for item in value]
-    if isinstance(value, dict):
-        return {key: _scrub(item, pattern) for key, item in value.items()}
-    return value
-
-
-def _fallback_candidate_number(name: str, email: str) -> str:
-    digest = hashlib.sha256(f"{name}\n{email}".encode()).hexdigest()
-    return f"C{int(digest, 16) % 900000 + 100000}"
-
-
-def anonymise(snapshot: dict) -> dict:
-    """A copy for shortlisting: no name or e-mail; a candidate number instead.
-
-    The candidate block becomes {"candidate_number": ...}; every string elsewhere has
-    the full name, the e-mail address and each name part (whole words, any case)
-    replaced by "[candidate]", except name parts that are words of the vacancy's or
-    specification's titles or of the route labels (see _protected_words).
-    The given dict is left unchanged.
-    """
-    candidate = snapshot.get("candidate") or {}
-    name = str(candidate.get("name") or "")
-    email = str(candidate.get("email") or "")
-    number = candidate.get("candidate_number") or _fallback_candidate_number(
-        name, email
-    )
-    rest = {key: value for key, value in snapshot.items() if key != "candidate"}
-    pattern = _scrub_pattern(name, email, _protected_words(snapshot))
-    result = _scrub(rest, pattern) if pattern else copy.deepcopy(rest)
-    result["candidate"] = {"candidate_number": number}
-    return result
+# --- Identity ----------------------------------------------------------------------
 
 
 def pack_id(application_id: int, snapshot_sha256: str) -> str:
-    """The pack's printed identifier, e.g. "CF-000123-1a2b3c4d"."""
+    """The full pack's printed identifier, e.g. "CF-000123-1a2b3c4d"."""
     return f"CF-{application_id:06d}-{snapshot_sha256[:8].lower()}"
 
 
+def anonymised_pack_id(candidate_number: str, anonymised_sha256: str) -> str:
+    """The anonymised pack's identifier, e.g. "CF-C199788-5e6f7a8b": from its own
+    snapshot (the anonymised copy) alone, so nothing links it to the full pack's."""
+    return f"CF-{candidate_number}-{anonymised_sha256[:8].lower()}"
+
+
+@dataclass(frozen=True)
+class PackSource:
+    """What a pack is built from: the snapshot it prints and embeds, and its id."""
+
+    snapshot: dict
+    embedded: str  # the text attached as snapshot.json
+    sha256: str  # of `embedded`: the hash the pack prints
+    pack_id: str
+
+
+def pack_source(
+    snapshot_json: str, *, application_id: int, anonymised: bool
+) -> PackSource:
+    """The full pack carries the stored snapshot text, its hash and an id from the
+    application; the anonymised pack an anonymised copy (canonical JSON), that
+    copy's own hash and an id from it and the candidate number: a name guessed
+    back into its JSON reproduces no value printed on it, and nothing on it can be
+    matched to the full pack's id or hash."""
+    snapshot = json.loads(snapshot_json)
+    if not anonymised:
+        sha256 = hashlib.sha256(snapshot_json.encode()).hexdigest()
+        identifier = pack_id(application_id, sha256)
+        return PackSource(snapshot, snapshot_json, sha256, identifier)
+    snapshot = anonymise(snapshot)
+    embedded = canonical_json(snapshot)
+    sha256 = hashlib.sha256(embedded.encode()).hexdigest()
+    number = snapshot["candidate"]["candidate_number"]
+    return PackSource(snapshot, embedded, sha256, anonymised_pack_id(number, sha256))
+
+
 # --- The HTML ---------------------------------------------------------------------
+
+ROUTE_ONLY = {
+    "acc": "Applies to the ACC route only",
+    "portfolio": "Applies to the portfolio route only",
+}
+ROUTE_GROUPS = {"acc": "ACC route", "portfolio": "Portfolio route"}
+# The measures of an audit, as its display rows label them, printed as a table.
+MEASURE_LABELS = {label for _, label in AUDIT_MEASURES} | {"Overall accuracy"}
+_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+# Items to a line in the grid's evidence column: three "E123 p. 123" fit its width.
+GRID_ITEMS_A_LINE = 3
+# A rule that counted more items than this lists their refs only, not their titles.
+COUNTED_WITH_TITLES = 12
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -151,6 +121,12 @@ def _long_date(value: str | None) -> str:
     if day is None:
         return value or ""
     return long_date(day)
+
+
+def _dated(text: str) -> str:
+    """A rule's reason with its dates written one way: older snapshots say
+    "since 2025-11-25", the pack "since 25 November 2025"."""
+    return _ISO_DATE.sub(lambda match: _long_date(match[1]), text or "")
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -175,6 +151,16 @@ def _status_label(value: str | None) -> str:
         return str(value or "")
 
 
+def short_text(text: str, limit: int = 120) -> str:
+    """A criterion as the grid names it: without its asides (after a dash, in
+    brackets), cut at a word if still long. The full text is in the matrix."""
+    short = re.split(r"\s+[\u2013\u2014]\s+", text.strip())[0]
+    short = re.sub(r"\s*\([^)]*\)", "", short).strip().rstrip(".,;:")
+    if len(short) > limit:
+        short = short[:limit].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
+    return short or text[:limit]
+
+
 def _item_rows(item: dict, version: int) -> list[list[str]]:
     """An item's rows as its detail page showed them (see Evidence.display_rows)."""
     rows = list(item.get("details") or [])
@@ -189,6 +175,20 @@ def _item_rows(item: dict, version: int) -> list[list[str]]:
             if item.get(key)
         ]
     return rows
+
+
+def _split_measures(kind: str, rows: list[list[str]]) -> tuple[list, list, list]:
+    """An audit's rows before its measures, the measures (for a small table) and
+    the rows after them; other kinds' rows all come first."""
+    if kind != "audit":
+        return rows, [], []
+    before, measures, after = [], [], []
+    for label, value in rows:
+        if label in MEASURE_LABELS:
+            measures.append((label, value))
+        else:
+            (after if measures else before).append([label, value])
+    return before, measures, after
 
 
 def _accuracy_threshold(criteria: list[dict]) -> Decimal:
@@ -232,40 +232,116 @@ def specialty_rows(specialties: list[dict]) -> list[SimpleNamespace]:
 
 def _trend_chart(trend: list[dict], threshold: Decimal) -> dict | None:
     rows = trend_rows(trend)
-    points = [row for row in rows if row["overall"] is not None]
-    if not points:
+    if not any(row["overall"] is not None for row in rows):
         return None
     key = canonical_json(["trend", str(threshold), trend])
     uri = _cached_chart(key, lambda: accuracy_trend_svg(rows, threshold))
-    first, last = points[0], points[-1]
-    alt = (
-        f"Line chart of overall coding accuracy in {len(points)} audits from "
-        f"{_long_date(first['date'].isoformat())} to "
-        f"{_long_date(last['date'].isoformat())}: from {first['overall']}% to "
-        f"{last['overall']}%, against a {threshold}% threshold. "
-        "The same figures are in the table that follows."
-    )
-    return {"uri": uri, "alt": alt}
+    return {"uri": uri, "alt": accuracy_trend_alt(rows, threshold)}
 
 
-def _specialty_chart(specialties: list[dict], limit: int = 15) -> dict | None:
+def _specialty_chart(specialties: list[dict]) -> dict | None:
     rows = specialty_rows(specialties)
     if not rows:
         return None
-    key = canonical_json(["specialties", limit, specialties])
-    uri = _cached_chart(key, lambda: specialty_breadth_svg(rows, limit))
-    shown = rows[:limit]
-    alt = (
-        f"Bar chart of items of evidence per specialty for the {len(shown)} most "
-        f"evidenced of {len(rows)} specialties, from {shown[0].name} "
-        f"({shown[0].items}) to {shown[-1].name} ({shown[-1].items}). "
-        "All specialties are in the table that follows."
-    )
-    return {"uri": uri, "alt": alt}
+    key = canonical_json(["specialties", specialties])
+    uri = _cached_chart(key, lambda: specialty_breadth_svg(rows))
+    return {"uri": uri, "alt": specialty_breadth_alt(rows)}
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def _lines_of(refs: list[str], size: int) -> list[list[str]]:
+    return [refs[start : start + size] for start in range(0, len(refs), size)]
+
+
+def criteria_rows(snapshot: dict) -> list[dict]:
+    """Every criterion in spec order with its ref, whether it applies and why not,
+    and what its rule counted: as version 3 stores them, or, for an older snapshot,
+    worked out the same way (the applicable criteria numbered C1, C2, ... by their
+    route; nothing counted)."""
+    applicable = {id(c) for c in applicable_criteria(snapshot)}
+    rows, number = [], 0
+    for criterion in sorted(
+        snapshot.get("criteria") or [], key=lambda c: c.get("order") or 0
+    ):
+        applies = id(criterion) in applicable
+        number += applies
+        route = criterion.get("route") or ""
+        rows.append(
+            {
+                **criterion,
+                "applies": applies,
+                "ref": criterion.get("ref") or (f"C{number}" if applies else None),
+                "not_applicable_reason": (
+                    ""
+                    if applies
+                    else criterion.get("not_applicable_reason")
+                    or ROUTE_ONLY.get(route, "Does not apply to this route")
+                ),
+                "counted": list(criterion.get("counted") or []) if applies else [],
+            }
+        )
+    return rows
+
+
+def _supports(evidence: list[dict], rows: list[dict]) -> dict[str, list[str]]:
+    """Each item's criteria: as version 3 stores them, or from the criteria."""
+    if all("supports" in item for item in evidence):
+        return {item.get("ref"): list(item["supports"]) for item in evidence}
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        if row["applies"]:
+            refs = [*(row.get("evidence") or []), *row["counted"]]
+            for ref in dict.fromkeys(refs):
+                found.setdefault(ref, []).append(row["ref"])
+    return found
+
+
+def _rule(result: dict | None, rule: dict | None) -> dict | None:
+    """A rule's result for printing: its reason dated one way; for an accuracy
+    rule, its measures against their thresholds, window and weakest specialty."""
+    if not result:
+        return None
+    measures = [
+        {
+            **m,
+            "percent_label": _percent(m.get("percent")),
+            "threshold_label": f"{m.get('threshold')}%",
+        }
+        for m in result.get("measures") or []
+    ]
+    weakest = result.get("weakest_specialty") or None
+    return {
+        **result,
+        "reason": _dated(result.get("reason", "")),
+        "measures": measures,
+        "since_label": _long_date(result.get("since")),
+        "min_audits": (rule or {}).get("min_audits"),
+        "weakest": (
+            {**weakest, "percent_label": _percent(weakest.get("percent"))}
+            if weakest
+            else None
+        ),
+    }
+
+
+def _employment(snapshot: dict, anonymised: bool) -> list[dict] | None:
+    posts = snapshot.get("employment")
+    if posts is None:
+        return None
+    return [
+        {
+            **post,
+            "period": (
+                f"{_long_date(post.get('start'))} to "
+                f"{_long_date(post.get('end')) if post.get('end') else 'now'}"
+            ),
+            "employer": "" if anonymised else post.get("employer", ""),
+        }
+        for post in posts
+    ]
 
 
 def _context(
@@ -274,7 +350,6 @@ def _context(
     snapshot_sha256: str,
     pack_id: str,
     anonymised: bool,
-    attachment_sha256: str | None,
 ) -> dict:
     candidate = snapshot.get("candidate") or {}
     vacancy = snapshot.get("vacancy") or {}
@@ -282,38 +357,66 @@ def _context(
     metrics = snapshot.get("metrics") or {}
     # "accuracy_12_months" in snapshots frozen before the window came from the spec.
     accuracy = metrics.get("accuracy") or metrics.get("accuracy_12_months") or {}
-    criteria = snapshot.get("criteria") or []
     evidence = snapshot.get("evidence") or []
     titles = {item.get("ref"): item.get("title", "") for item in evidence}
+    version = snapshot.get("version") or 1
 
-    categories: dict[str, dict] = {}
-    for criterion in sorted(criteria, key=lambda c: c.get("order") or 0):
-        label = criterion.get("category_label") or "Other"
-        category = categories.setdefault(
-            label, {"label": label, "id": "criteria-" + _slug(label), "rows": []}
-        )
-        category["rows"].append(
-            {
-                **criterion,
-                "number": f"C{criterion.get('order', '')}",
-                "status_label": _status_label(criterion.get("status")),
-                "route_marker": ROUTE_MARKERS.get(criterion.get("route") or "", ""),
-                "refs": [
-                    {"ref": ref, "title": titles.get(ref, "")}
-                    for ref in criterion.get("evidence") or []
-                ],
-            }
-        )
+    rows = criteria_rows(snapshot)
+    applicable, not_applicable = [], []
+    groups: list[dict] = []
+    for row in rows:
+        if not row["applies"]:
+            why = row["not_applicable_reason"].rstrip(".")
+            not_applicable.append(
+                f"{short_text(row.get('text', ''))}: {why[:1].lower()}{why[1:]}."
+            )
+            continue
+        route = row.get("route") or ""
+        label = ROUTE_GROUPS.get(route) or row.get("category_label") or "Other"
+        criterion = {
+            **row,
+            "anchor": f"criterion-{row['ref']}",
+            "short": short_text(row.get("text", "")),
+            "status_label": _status_label(row.get("status")),
+            "route_marker": ROUTE_GROUPS.get(route, ""),
+            "rule": _rule(row.get("rule_result"), row.get("rule")),
+            "refs": [
+                {"ref": ref, "title": titles.get(ref, "")}
+                for ref in row.get("evidence") or []
+            ],
+            # The grid's lines of items: a fixed number to a line (see pack.css).
+            "ref_lines": _lines_of(row.get("evidence") or [], GRID_ITEMS_A_LINE),
+            "counted_refs": [
+                {"ref": ref, "title": titles.get(ref, "")} for ref in row["counted"]
+            ],
+        }
+        applicable.append(criterion)
+        if not groups or groups[-1]["label"] != label:
+            groups.append(
+                {
+                    "label": label,
+                    "id": f"criteria-{len(groups) + 1}-{_slug(label)}",
+                    "rows": [],
+                }
+            )
+        groups[-1]["rows"].append(criterion)
 
+    supports = _supports(evidence, rows)
     items = []
     for item in evidence:
         start, end = _long_date(item.get("date")), _long_date(item.get("end_date"))
+        rows_before, measures, rows_after = _split_measures(
+            item.get("kind", ""), _item_rows(item, version)
+        )
         items.append(
             {
                 **item,
                 "dates": f"{start} to {end}" if end else start,
                 "verified": item.get("verification") == "verified",
-                "rows": _item_rows(item, snapshot.get("version") or 1),
+                "rows": rows_before,
+                "measures": measures,
+                "rows_after": rows_after,
+                "supports": supports.get(item.get("ref"), []),
             }
         )
 
@@ -321,8 +424,10 @@ def _context(
         candidate_label = f"Candidate {candidate.get('candidate_number', '')}"
     else:
         candidate_label = str(candidate.get("name") or "")
+    criteria = snapshot.get("criteria") or []
     threshold = _decimal(accuracy.get("threshold")) or _accuracy_threshold(criteria)
     vacancy_title = vacancy.get("title", "")
+    route_check = snapshot.get("route_check") or {}
     return {
         "title": f"Application pack {pack_id}: {vacancy_title}, {candidate_label}",
         "anonymised": anonymised,
@@ -331,16 +436,21 @@ def _context(
         "vacancy": {**vacancy, "closing": _long_date(vacancy.get("closing_date"))},
         "specification": specification,
         "route_label": snapshot.get("route_label", ""),
-        "route_check": snapshot.get("route_check") or {},
+        "route_check": {
+            **route_check,
+            "reasons": [_dated(reason) for reason in route_check.get("reasons") or []],
+        },
         "submitted": _long_date(snapshot.get("submitted_on")),
         "submitted_on": snapshot.get("submitted_on") or "",
         "pack_id": pack_id,
         "snapshot_sha256": snapshot_sha256,
-        "attachment_sha256": attachment_sha256,
-        "rule_rows": [row for cat in categories.values() for row in cat["rows"]],
+        "criteria": applicable,
+        "not_applicable": not_applicable,
         "statuses": [status.label for status in reversed(CriterionStatus)],
-        "categories": list(categories.values()),
+        "counted_with_titles": COUNTED_WITH_TITLES,
+        "groups": groups,
         "evidence": items,
+        "employment": _employment(snapshot, anonymised),
         "accuracy": {
             **accuracy,
             "since_label": _long_date(accuracy.get("since")),
@@ -368,7 +478,6 @@ def render_html(
     snapshot_sha256: str,
     pack_id: str,
     anonymised: bool,
-    attachment_sha256: str | None = None,
 ) -> str:
     """The pack as one HTML document (the stylesheet is passed to WeasyPrint apart).
 
@@ -382,7 +491,6 @@ def render_html(
         snapshot_sha256=snapshot_sha256,
         pack_id=pack_id,
         anonymised=anonymised,
-        attachment_sha256=attachment_sha256,
     )
     return render_to_string(TEMPLATE, context)
 
@@ -466,6 +574,29 @@ def _compress_streams_once(pdf: pydyf.PDF) -> None:
             pdf_object.extra["Filter"] = "/FlateDecode"
 
 
+def _cached_page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+    """pydyf's PDF.page_references, built once per number of pages.
+
+    pydyf builds the tuple of every page's reference each time it is asked, and
+    WeasyPrint asks once for each tagged box and link: with a hundred pages and
+    a grid of links that was a tenth of the build. Pages are only ever appended
+    to Kids, so its length says when the tuple is stale; the bytes are the same.
+    """
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_coderfolio_page_references")
+    if cached is None or cached[0] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        cached = (len(kids), references)
+        pdf.__dict__["_coderfolio_page_references"] = cached
+    return cached[1]
+
+
+# pydyf is pinned with WeasyPrint (requirements.lock); test_pack checks that this
+# gives what pydyf's own property gives.
+PYDYF_PAGE_REFERENCES = pydyf.PDF.page_references
+pydyf.PDF.page_references = property(_cached_page_references)
+
+
 def _finish(document: Any, pdf: pydyf.PDF) -> None:
     _dedupe_associated_files(pdf)
     _compress_streams_once(pdf)
@@ -476,27 +607,25 @@ def build_pdf(
 ) -> tuple[bytes, int]:
     """The pack as PDF/A-3b bytes, and its number of pages.
 
-    snapshot_json is the stored snapshot text; its SHA-256 is printed on the cover
-    and in the pack id. The full pack embeds that exact text as snapshot.json; the
-    anonymised pack embeds the anonymised snapshot as canonical JSON instead.
+    snapshot_json is the stored snapshot text. The full pack embeds that exact text
+    as snapshot.json and prints its SHA-256; the anonymised pack embeds an
+    anonymised copy as canonical JSON and prints that copy's SHA-256 and its own id
+    (see pack_source).
     """
-    snapshot = json.loads(snapshot_json)
-    sha256 = hashlib.sha256(snapshot_json.encode()).hexdigest()
-    identifier = pack_id(application_id, sha256)
-    if anonymised:
-        snapshot = anonymise(snapshot)
-        embedded = canonical_json(snapshot)
-        description = "The submitted application (anonymised), as JSON"
-    else:
-        embedded = snapshot_json
-        description = "The submitted application, as JSON"
-    embedded_sha256 = hashlib.sha256(embedded.encode()).hexdigest()
+    source = pack_source(
+        snapshot_json, application_id=application_id, anonymised=anonymised
+    )
+    snapshot = source.snapshot
     html_text = render_html(
         snapshot,
-        snapshot_sha256=sha256,
-        pack_id=identifier,
+        snapshot_sha256=source.sha256,
+        pack_id=source.pack_id,
         anonymised=anonymised,
-        attachment_sha256=None if embedded == snapshot_json else embedded_sha256,
+    )
+    description = (
+        "The submitted application, anonymised for shortlisting, as JSON"
+        if anonymised
+        else "The submitted application, as JSON"
     )
 
     resources = _resources()
@@ -504,7 +633,7 @@ def build_pdf(
     # same bytes.
     submitted_at = _submitted_at(snapshot)
     attachment = Attachment(
-        string=embedded,
+        string=source.embedded,
         name="snapshot.json",
         description=description,
         relationship="Source",
@@ -521,7 +650,7 @@ def build_pdf(
     }
     html = HTML(string=html_text, url_fetcher=resources.fetcher, media_type="print")
     # The peak is while the laid-out pages are drawn: drop what is not needed then.
-    del snapshot, html_text
+    del snapshot, source, html_text
     document = html.render(font_config=resources.font_config, **options)
     del html
     pdf = document.write_pdf(finisher=_finish, **options)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.models import User
 from applications.models import Application, Snapshot
 from portfolio import metrics
 from portfolio.models import Evidence
@@ -20,6 +21,20 @@ from specifications import coverage, rules
 def canonical_json(data: object) -> str:
     """One text for one content: sorted keys, no spaces, UTF-8 kept."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def applicable_criteria(data: dict) -> list[dict]:
+    """The snapshot's criteria that apply to its route, in spec order.
+
+    Version 3 says so per criterion ("applies"); before it, a criterion applied when
+    it had no route or the application's.
+    """
+    route = data.get("route") or ""
+    return [
+        criterion
+        for criterion in data.get("criteria") or []
+        if criterion.get("applies", (criterion.get("route") or "") in ("", route))
+    ]
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -37,22 +52,6 @@ def _verified_by(item: Evidence) -> dict | None:
         "organisation": confirmation.organisation,
         "on": timezone.localdate(confirmation.decided_at).isoformat(),
     }
-
-
-def applicable_criteria(data: dict) -> list[dict]:
-    """The snapshot's criteria that apply to its route: those whose "applies" is
-    true, or, in snapshots from before criteria said so, whose "route" is "" or
-    the application's route."""
-    route = data.get("route") or ""
-    return [
-        criterion
-        for criterion in data.get("criteria") or []
-        if (
-            criterion["applies"]
-            if "applies" in criterion
-            else (criterion.get("route") or "") in ("", route)
-        )
-    ]
 
 
 def _rule_result(result: rules.RuleResult) -> dict:
@@ -89,6 +88,22 @@ def _rule_result(result: rules.RuleResult) -> dict:
 
 def _ref_number(ref: str) -> int:
     return int(ref[1:])
+
+
+def employment_history(user: User) -> list[dict]:
+    """The coder's posts, newest first, so a panel can check the years of experience
+    (one query)."""
+    return [
+        {
+            "employer": post.employer,
+            "role": post.role,
+            "band": post.band,
+            "start": post.start_date.isoformat(),
+            "end": post.end_date.isoformat() if post.end_date else None,
+            "coding": post.is_coding_role,
+        }
+        for post in user.employment.order_by("-start_date", "-id")
+    ]
 
 
 def build_snapshot(application: Application, today: datetime.date) -> dict:
@@ -262,6 +277,7 @@ def build_snapshot(application: Application, today: datetime.date) -> dict:
         },
         "criteria": criteria,
         "evidence": evidence,
+        "employment": employment_history(user),
         "metrics": {
             "accuracy": {
                 "window_months": window_months,

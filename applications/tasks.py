@@ -12,7 +12,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from applications.models import SubmissionPack
-from applications.pack import build_pdf
+from applications.pack import build_pdf, pack_source
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,11 @@ def build_pack(pack_id: int) -> None:
         return
     pack.file.save(pack.filename, ContentFile(pdf), save=False)
     pack.sha256 = hashlib.sha256(pdf).hexdigest()
+    pack.pack_id = pack_source(
+        application.snapshot.content,
+        application_id=application.pk,
+        anonymised=pack.variant == SubmissionPack.Variant.ANONYMISED,
+    ).pack_id
     pack.size, pack.pages, pack.built_at = len(pdf), pages, timezone.now()
     pack.state, pack.progress = SubmissionPack.State.DONE, 100
     pack.save()

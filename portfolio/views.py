@@ -69,11 +69,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     threshold = metrics.ACCURACY_THRESHOLD
     trend_chart = specialty_chart = None
     if facts.trend:
-        trend_chart = charts.data_uri(charts.accuracy_trend_svg(facts.trend, threshold))
+        trend_chart = {
+            "uri": charts.data_uri(charts.accuracy_trend_svg(facts.trend, threshold)),
+            "alt": charts.accuracy_trend_alt(facts.trend, threshold),
+        }
     if facts.specialties:
-        specialty_chart = charts.data_uri(
-            charts.specialty_breadth_svg(facts.specialties)
-        )
+        specialty_chart = {
+            "uri": charts.data_uri(charts.specialty_breadth_svg(facts.specialties)),
+            "alt": charts.specialty_breadth_alt(facts.specialties),
+        }
     return render(
         request,
         "portfolio/dashboard.html",

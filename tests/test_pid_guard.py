@@ -36,7 +36,7 @@ NOT_FREE_TEXT = {
     "specifications.PersonSpecification": {"slug"},
     "applications.Application": {"candidate_number"},
     "applications.Snapshot": {"content", "sha256"},  # built from guarded fields
-    "applications.SubmissionPack": {"sha256", "error"},
+    "applications.SubmissionPack": {"sha256", "error", "pack_id"},  # built by the app
 }
 
 

@@ -33,9 +33,11 @@ def tag_after(html: str, anchor: str) -> str:
 
 
 def pack_label(html: str, text: str) -> str:
-    """The status printed above a criterion in the pack."""
+    """The status printed under a criterion's heading ("C1 text") in the pack."""
     return re.search(
-        rf"<strong>([^<]+)</strong></p>\s*<h4>{re.escape(text)}</h4>", html
+        rf"<h4[^>]*>C\d+ {re.escape(text)}</h4>\s*<p class=\"meta\">[^<]*"
+        r"<strong>([^<]+)</strong></p>",
+        html,
     )[1]
 
 

@@ -32,14 +32,20 @@ def detail_rows(page: str) -> list[tuple[str, str]]:
 
 
 def pack_rows(document: str, ref: str) -> list[tuple[str, str]]:
+    """An item's rows in the pack: its detail paragraphs, and an audit's measures
+    from their small table, in order."""
     start = document.index(f'id="evidence-{ref}"')
     end = document.find("<h3", start)
     section = document[start : end if end > 0 else None]
+    rows = re.findall(
+        r'<p class="detail">(.*?): (.*?)</p>|<tr><th scope="row"[^>]*>(.*?)</th>'
+        r"<td>(.*?)</td></tr>",
+        section,
+        re.S,
+    )
     return [
-        (html.unescape(key), html.unescape(value))
-        for key, value in re.findall(
-            r'<p class="detail"><strong>(.*?):</strong> (.*?)</p>', section, re.S
-        )
+        (html.unescape(key or measure), html.unescape(value or figures))
+        for key, value, measure, figures in rows
     ]
 
 

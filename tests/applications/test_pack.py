@@ -1,21 +1,23 @@
 """The PDF pack, read back with pypdf: content, outline, attachment, PDF/A, tags."""
 
 import copy
+import hashlib
 import io
 import json
 import re
 from pathlib import Path
 
+import pydyf
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from applications import pack
+from applications.anonymise import anonymise
+from tests.applications.test_anonymise import EMAIL, NAME, VARIANTS, named
 
 SAMPLE = Path(__file__).parent / "data" / "sample_snapshot.json"
-NAME = "Casey Coder"
-EMAIL = "coder@demo.coderfolio.test"
-NUMBER = "C199788"
+NUMBER = "C123456"
 APPLICATION_ID = 123
 
 
@@ -40,14 +42,24 @@ def sample_json(sample) -> str:
 
 @pytest.fixture(scope="module")
 def leaky(sample) -> dict:
-    """The sample, with the candidate named in their own words here and there."""
-    data = copy.deepcopy(sample)
-    data["evidence"][0]["reflection"] = "Casey led this; casey coder wrote it up."
-    assert data["evidence"][0]["details"][-1][0] == "Reflection"
-    data["evidence"][0]["details"][-1][1] = data["evidence"][0]["reflection"]
-    data["evidence"][1]["summary"] = f"Questions to {EMAIL.upper()} please."
+    """The sample for a candidate named Casey Morgan, who wrote each form of their
+    name, e-mail address and employers into the statements, the evidence (an
+    attachment's name too), their employment history and their audits' titles."""
+    data = named(sample)
+    fields = [
+        (data["criteria"][0], "statement"),
+        (data["criteria"][1], "statement"),
+        (data["evidence"][0], "reflection"),
+        (data["evidence"][1], "summary"),
+        (data["evidence"][2], "title"),
+        (data["metrics"]["trend"][0], "title"),
+        (data["employment"][0], "role"),
+    ]
+    for index, variant in enumerate(VARIANTS):
+        record, key = fields[index % len(fields)]
+        record[key] = f"{record[key]} / {variant}"
     data["evidence"][2]["details"].append(["Reviewer note", "Checked with CASEY."])
-    data["criteria"][0]["statement"] = "I (Casey Coder) validated the coded data."
+    data["evidence"][3]["attachments"][0]["name"] = "Casey_Morgan_certificate.pdf"
     return data
 
 
@@ -130,77 +142,26 @@ def all_pdf_strings(reader: PdfReader) -> str:
 # --- Pure functions ---------------------------------------------------------------
 
 
-def test_pack_id():
+def test_pack_ids():
     assert pack.pack_id(123, "1A2B3C4D" + "0" * 56) == "CF-000123-1a2b3c4d"
     assert pack.pack_id(1234567, "ab" * 32) == "CF-1234567-abababab"
-
-
-def test_anonymise_leaves_the_original_unchanged(leaky):
-    before = copy.deepcopy(leaky)
-    pack.anonymise(leaky)
-    assert leaky == before
-
-
-def test_anonymise_keeps_only_the_candidate_number(leaky):
-    result = pack.anonymise(leaky)
-    assert result["candidate"] == {"candidate_number": NUMBER}
-    text = canonical(result)
-    assert "casey" not in text.lower()
-    assert EMAIL not in text.lower()
-    # Scrubbed whole, in any case, wherever they were.
-    assert result["evidence"][0]["reflection"] == (
-        "[candidate] led this; [candidate] wrote it up."
-    )
-    assert result["evidence"][1]["summary"] == "Questions to [candidate] please."
-    assert result["evidence"][2]["details"][-1] == [
-        "Reviewer note",
-        "Checked with [candidate].",
-    ]
     assert (
-        result["criteria"][0]["statement"]
-        == "I ([candidate]) validated the coded data."
+        pack.anonymised_pack_id("C199788", "5E6F" + "0" * 60) == "CF-C199788-5e6f0000"
     )
 
 
-def test_anonymise_spares_name_parts_that_are_words_of_the_job(leaky):
-    """ "Coder" is the surname but also the job: "Senior Clinical Coder" stays."""
-    result = pack.anonymise(leaky)
-    assert result["vacancy"]["title"] == "Senior Clinical Coder"
-    assert result["route_label"] == leaky["route_label"]
-    assert "Accredited Clinical Coder" in result["route_label"]
-    # Everything other than the scrubbed strings is as it was.
-    unchanged = {
-        k: v for k, v in leaky.items() if k not in ("candidate", "criteria", "evidence")
-    }
-    assert {k: result[k] for k in unchanged} == unchanged
-
-
-def test_anonymise_scrubs_other_name_parts_as_whole_words(sample):
-    data = copy.deepcopy(sample)
-    data["candidate"] = {
-        "name": "Jo Smith-Jones",
-        "email": "jo@example.nhs.uk",
-        "candidate_number": "C100001",
-    }
-    data["evidence"][0]["summary"] = (
-        "Smith-Jones and JO reviewed it; Smithfield and Joanne did not."
-    )
-    data["evidence"][1]["summary"] = "Mrs Jones agreed; mail jo@example.nhs.uk."
-    result = pack.anonymise(data)
-    assert result["evidence"][0]["summary"] == (
-        "[candidate] and [candidate] reviewed it; Smithfield and Joanne did not."
-    )
-    assert (
-        result["evidence"][1]["summary"] == "Mrs [candidate] agreed; mail [candidate]."
-    )
-
-
-def test_anonymise_without_a_candidate_number_derives_a_stable_one(sample):
-    data = copy.deepcopy(sample)
-    del data["candidate"]["candidate_number"]
-    first = pack.anonymise(data)["candidate"]["candidate_number"]
-    assert re.fullmatch(r"C\d{6}", first)
-    assert pack.anonymise(data)["candidate"]["candidate_number"] == first
+def test_each_pack_has_its_own_id_and_hash(sample_json):
+    full = pack.pack_source(sample_json, application_id=7, anonymised=False)
+    anonymous = pack.pack_source(sample_json, application_id=7, anonymised=True)
+    assert full.embedded == sample_json
+    assert full.sha256 == hashlib.sha256(sample_json.encode()).hexdigest()
+    assert full.pack_id == f"CF-000007-{full.sha256[:8]}"
+    assert anonymous.embedded == canonical(anonymise(json.loads(sample_json)))
+    assert anonymous.sha256 == hashlib.sha256(anonymous.embedded.encode()).hexdigest()
+    assert anonymous.pack_id == f"CF-C199788-{anonymous.sha256[:8]}"
+    # Nothing of the full pack's: not the application, not the snapshot's hash.
+    assert "000007" not in anonymous.pack_id
+    assert full.sha256[:8] not in anonymous.embedded + anonymous.pack_id
 
 
 def test_render_html_structure(sample):
@@ -212,6 +173,7 @@ def test_render_html_structure(sample):
     assert html.count("<h1") == 1
     for heading in (
         "Contents",
+        "Shortlisting grid",
         "Eligibility summary",
         "Criteria matrix",
         "Evidence appendix",
@@ -224,16 +186,19 @@ def test_render_html_structure(sample):
         assert re.search(r'alt="[^"]{40,}"', image)
     # No resource from anywhere but the document itself.
     assert not re.search(r"""(src|href)=["'](?!data:|#)""", html)
+    # Every link lands on an anchor of the document.
+    anchors = set(re.findall(r'id="([^"]+)"', html))
+    assert set(re.findall(r'href="#([^"]+)"', html)) <= anchors
 
 
 def test_render_html_anonymised_never_shows_the_name_even_given_the_full_snapshot(
     leaky,
 ):
     html = pack.render_html(
-        leaky, snapshot_sha256="f" * 64, pack_id="CF-000123-ffffffff", anonymised=True
+        leaky, snapshot_sha256="f" * 64, pack_id="CF-C123456-ffffffff", anonymised=True
     )
-    assert "casey" not in html.lower()
-    assert EMAIL not in html.lower()
+    for variant in VARIANTS:
+        assert not found(html, variant), variant
     assert f"Candidate {NUMBER}" in html
 
 
@@ -254,7 +219,16 @@ def test_a_version_1_snapshot_still_shows_summary_reflection_and_specialties(sam
         ("Summary", item["summary"]),
         ("Reflection", item["reflection"]),
     ]:
-        assert f"<strong>{label}:</strong> {value}</p>" in section
+        assert f'<p class="detail">{label}: {value}</p>' in section
+
+
+def test_page_references_are_pydyfs_own_built_once():
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        assert pdf.page_references == pack.PYDYF_PAGE_REFERENCES.fget(pdf)
+    assert pdf.page_references is pdf.page_references
+    assert len(pdf.page_references) == 3
 
 
 def test_url_fetcher_serves_data_uris_only():
@@ -274,26 +248,29 @@ def test_url_fetcher_serves_data_uris_only():
 # --- The full pack ----------------------------------------------------------------
 
 
-def test_pack_holds_every_criterion_statement_and_evidence_title(full, sample):
+def test_pack_holds_every_applicable_criterion_and_every_item(full, sample):
     assert full.pages == len(full.reader.pages) > 5
     for criterion in sample["criteria"]:
-        assert squash(criterion["text"]) in full.text
-        assert squash(criterion["statement"]) in full.text
+        if criterion["applies"]:
+            assert squash(f"{criterion['ref']} {criterion['text']}") in full.text
+            assert squash(criterion["statement"]) in full.text
     for item in sample["evidence"]:
-        assert squash(item["title"]) in full.text
+        assert squash(f"{item['ref']} {item['title']}") in full.text
         assert item["verification_label"] in full.text
         for label, value in item["details"]:
-            assert squash(f"{label}: {value}") in full.text
+            if label in pack.MEASURE_LABELS:
+                # An audit's measures are a small table: the label, its figures.
+                assert squash(f"{label} {value}") in full.text
+            else:
+                assert squash(f"{label}: {value}") in full.text
 
 
 def test_cover_page(full, sample, sample_json):
-    import hashlib
-
     cover = squash(full.page_texts[0])
     sha = hashlib.sha256(sample_json.encode()).hexdigest()
     for text in (
-        NAME,
-        EMAIL,
+        sample["candidate"]["name"],
+        sample["candidate"]["email"],
         "Senior Clinical Coder",
         "198-HIMS-8079977",
         "Band 4",
@@ -307,22 +284,37 @@ def test_cover_page(full, sample, sample_json):
         assert text in cover
 
 
-def test_outline_has_the_sections(full, sample):
+def test_outline_has_the_sections_each_criterion_and_each_item(full, sample):
     titles = [squash(t) for t in outline_titles(full.reader.outline)]
     for heading in (
         "Application for Senior Clinical Coder",
         "Contents",
+        "Shortlisting grid",
         "Eligibility summary",
         "Criteria matrix",
         "Evidence appendix",
         "Skills",
         "Knowledge",
         "Experience",
+        "ACC route",
         "Qualifications",
     ):
         assert heading in titles
+    for criterion in sample["criteria"]:
+        if criterion["applies"]:
+            assert squash(f"{criterion['ref']} {criterion['text']}") in titles
     for item in sample["evidence"]:
         assert f"{item['ref']} {item['title']}" in titles
+
+
+def test_the_full_pack_has_the_employment_history(full, sample):
+    section = full.text[full.text.index("Employment history") :]
+    assert "Coding experience: 5.0 years" in section
+    for post in sample["employment"]:
+        assert post["employer"] in section
+        assert post["role"] in section
+    assert "9 January 2023 to now" in section
+    assert "1 November 2021 to 31 December 2022" in section
 
 
 def test_embedded_json_is_the_stored_snapshot(full, sample, sample_json):
@@ -373,12 +365,22 @@ def test_language_title_and_tags(full):
     assert {"/H1", "/H2", "/H3", "/Figure", "/Table", "/TH", "/TD"} <= kinds
 
 
-def test_images_have_alt_text(full):
+def test_images_have_alt_text_that_says_what_is_drawn(full):
     figures = [e for e in struct_elements(full.reader) if e.get("/S") == "/Figure"]
     assert len(figures) == 2
-    alts = sorted(str(figure["/Alt"]) for figure in figures)
-    assert alts[0].startswith("Bar chart of items of evidence per specialty")
-    assert alts[1].startswith("Line chart of overall coding accuracy in 12 audits")
+    bars, line = sorted(str(figure["/Alt"]) for figure in figures)
+    assert bars.startswith(
+        "Bar chart of the items of evidence in the 15 most evidenced of 19 "
+        "specialties: Medical Oncology 8, Cardiology 7,"
+    )
+    assert bars.endswith("Ophthalmology 3.")
+    assert line.startswith(
+        "Line chart of the overall coding accuracy of 12 audits from 25 January "
+        "2024 to 19 September 2026: from 86.7% to 95.2%"
+    )
+    assert line.endswith(
+        "against the 90% threshold (a dashed line): 6 of 12 at or above it."
+    )
 
 
 def test_same_json_gives_the_same_pdf_byte_for_byte(full, sample_json):
@@ -393,35 +395,89 @@ def test_same_json_gives_the_same_pdf_byte_for_byte(full, sample_json):
 # --- The anonymised pack ----------------------------------------------------------
 
 
+def found(text: str, variant: str) -> bool:
+    """The variant in the text, in any case, with any spacing between its words."""
+    parts = [re.escape(part) for part in variant.split()]
+    return re.search(r"\s*".join(parts), text, re.I) is not None
+
+
+@pytest.fixture(scope="module")
+def full_identity(leaky_json):
+    """What the full pack of the same submission prints: its id and hash."""
+    source = pack.pack_source(
+        leaky_json, application_id=APPLICATION_ID, anonymised=False
+    )
+    return [source.pack_id, source.sha256, source.sha256[:8]]
+
+
 def test_anonymised_pack_shows_the_candidate_number_and_no_name(anonymous, leaky):
     cover = squash(anonymous.page_texts[0])
     assert f"Candidate {NUMBER}" in cover
     assert "Anonymised for shortlisting" in cover
-    lowered = anonymous.text.lower()
-    for secret in (NAME, "Casey", EMAIL):
-        assert secret.lower() not in lowered
-    # Words of the job that happen to be the surname are kept.
-    assert "Application for Senior Clinical Coder" in anonymous.text
-    assert "[candidate] led this" in anonymous.text
-    for criterion in pack.anonymise(leaky)["criteria"]:
-        assert squash(criterion["statement"]) in anonymous.text
+    assert "[candidate]" in anonymous.text
+    for criterion in anonymise(leaky)["criteria"]:
+        if criterion["applies"]:
+            assert squash(criterion["statement"]) in anonymous.text
 
 
-def test_anonymised_pack_bytes_hold_no_name(anonymous):
-    everything = all_pdf_strings(anonymous.reader).lower()
-    assert "[candidate]" in everything  # the attachment was searched
-    for secret in (NAME, "Casey", EMAIL):
-        assert secret.lower() not in everything
-        assert secret.lower().encode() not in anonymous.pdf.lower()
-    titles = " ".join(outline_titles(anonymous.reader.outline)).lower()
-    assert "casey" not in titles
-    assert "casey" not in anonymous.reader.metadata.title.lower()
-    assert f"Candidate {NUMBER}" in anonymous.reader.metadata.title
+def test_anonymised_pack_text_metadata_and_json_hold_none_of_the_variants(
+    anonymous, full_identity
+):
+    embedded = anonymous.reader.attachments["snapshot.json"][0].decode()
+    xmp = anonymous.reader.xmp_metadata
+    metadata = " ".join(
+        [
+            *(str(value) for value in anonymous.reader.metadata.values()),
+            xmp.stream.get_data().decode() if xmp else "",
+            " ".join(outline_titles(anonymous.reader.outline)),
+        ]
+    )
+    everything = all_pdf_strings(anonymous.reader)
+    assert "[candidate]" in embedded and "[employer]" in embedded
+    for where in (anonymous.text, metadata, embedded, everything):
+        for variant in VARIANTS:
+            assert not found(where, variant), variant
+        for value in full_identity:
+            assert value not in where
+
+
+def test_anonymised_pack_carries_its_own_id_and_hash(anonymous):
+    embedded = anonymous.reader.attachments["snapshot.json"][0].decode()
+    sha = hashlib.sha256(embedded.encode()).hexdigest()
+    identifier = f"CF-{NUMBER}-{sha[:8]}"
+    cover = squash(anonymous.page_texts[0])
+    assert sha in cover
+    assert identifier in cover
+    assert anonymous.reader.metadata.title.startswith(f"Application pack {identifier}")
+    for text in anonymous.page_texts:
+        assert identifier in squash(text)
+
+
+def test_a_guessed_name_put_back_reproduces_no_printed_hash(anonymous, leaky_json):
+    """The attack the old pack allowed: add a guessed name and e-mail back to the
+    embedded JSON and hash it. The result is the full snapshot's hash, which the
+    anonymised pack does not print."""
+    embedded = json.loads(anonymous.reader.attachments["snapshot.json"][0])
+    embedded["candidate"].update(name=NAME, email=EMAIL)
+    guessed = hashlib.sha256(canonical(embedded).encode()).hexdigest()
+    assert guessed[:8] not in anonymous.text
+    assert guessed not in all_pdf_strings(anonymous.reader)
+
+
+def test_anonymised_pack_gives_the_employment_history_without_employers(
+    anonymous, leaky
+):
+    section = anonymous.text[anonymous.text.index("Employment history") :]
+    assert "employers withheld" in section
+    assert "Trainee Clinical Coder" in section
+    assert "1 November 2021 to 31 December 2022" in section
+    for post in leaky["employment"]:
+        assert post["employer"] not in anonymous.text
 
 
 def test_anonymised_pack_embeds_the_anonymised_json(anonymous, leaky):
     embedded = anonymous.reader.attachments["snapshot.json"][0].decode()
-    expected = pack.anonymise(leaky)
+    expected = anonymise(leaky)
     assert embedded == canonical(expected)
     assert json.loads(embedded) == expected
 
@@ -447,9 +503,15 @@ def long_snapshot(sample: dict, count: int = 150) -> dict:
         item["title"] = f"{item['title']} (item {index + 1})"
         items.append(item)
     data["evidence"] = items
-    for number, criterion in enumerate(data["criteria"]):
+    applicable = [c for c in data["criteria"] if c["applies"]]
+    for number, criterion in enumerate(applicable):
         criterion["evidence"] = [
-            f"E{n + 1}" for n in range(number, count, len(data["criteria"]))
+            f"E{n + 1}" for n in range(number, count, len(applicable))
+        ]
+        criterion["counted"] = []
+    for item in items:
+        item["supports"] = [
+            c["ref"] for c in applicable if item["ref"] in c["evidence"]
         ]
     return data
 
