@@ -5,6 +5,7 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -19,6 +20,15 @@ class Organisation(models.Model):
         max_length=10,
         blank=True,
         help_text="The organisation's NHS ODS code, for example R0D.",
+    )
+    # How long withdrawn and unsuccessful applications are kept once decided
+    # (applications' purge_applications command removes them after it).
+    retention_months = models.PositiveSmallIntegerField(
+        "keep unsuccessful applications for (months)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Withdrawn and not shortlisted applications, and their packs, "
+        "are deleted this many months after their last change.",
     )
 
     class Meta:
