@@ -26,6 +26,9 @@ class Organisation(models.Model):
     retention_months = models.PositiveSmallIntegerField(
         "keep unsuccessful applications for (months)",
         default=12,
+        # In the table too: rows written without the field (older code, a
+        # migration's historical model) get it.
+        db_default=12,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="Withdrawn and not shortlisted applications, and their packs, "
         "are deleted this many months after their last change.",
