@@ -16,7 +16,7 @@ from django.utils import timezone
 from applications import urls as application_urls
 from applications.models import Application, SubmissionPack
 from portfolio import urls as portfolio_urls
-from portfolio.models import Attachment, VerificationRequest
+from portfolio.models import Attachment, PortfolioImport, VerificationRequest
 from recruitment import urls as recruitment_urls
 from recruitment.models import PackZip
 from specifications import urls as specification_urls
@@ -65,6 +65,8 @@ ROWS = [
     # portfolio.views.get_employment_for_user
     Row("portfolio:employment_edit", "employment", CODERS_OWN, "post"),
     Row("portfolio:employment_delete", "employment", CODERS_OWN, "post"),
+    # portfolio.portability_views.get_import_for_user
+    Row("portfolio:import_status", "portfolio_import", CODERS_OWN),
     # specifications.views.get_link_for_user
     Row("specs:link_delete", "link", CODERS_OWN, "post"),
     # specifications.views.get_spec_for_user
@@ -170,6 +172,7 @@ def things(alice, rachel, trust_a, trust_a_spec):
         "application": application.pk,
         "pack": pack.pk,
         "verification": verification.pk,
+        "portfolio_import": PortfolioImport.objects.create(owner=alice, size=1).pk,
     }
 
 
