@@ -77,7 +77,11 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username: str):
-        # Sign-in is case-insensitive: emails are stored in lower case.
+        # Sign-in is case-insensitive: emails are stored in lower case. An
+        # address longer than any stored one matches none, and is not sent to
+        # the database (SQLite refuses a LIKE pattern over 50,000 characters).
+        if len(username) > self.model._meta.get_field("email").max_length:
+            raise self.model.DoesNotExist
         return self.get(email__iexact=username)
 
 

@@ -6,7 +6,7 @@ each persona gets for a GET and for a POST: the page (200), the sign-in page, a
 redirect elsewhere or a 400. A new URL without a row fails
 `test_every_url_pattern_has_a_row`. A POST changes nothing in the database unless
 its row says that persona's POST may (`changes`): a refused POST is checked
-against a snapshot of every table of the project's apps.
+against a snapshot of every table of the project's apps (tests/database.py).
 
 The personas: the anonymous visitor; the owner (Alice, a coder, owns every coder's
 object here); another coder (Bob); the verifier (no account, the signed link of
@@ -26,7 +26,6 @@ from typing import NamedTuple
 from urllib.parse import urlparse
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -35,9 +34,10 @@ from applications.models import Application, SubmissionPack
 from portfolio import verification
 from portfolio.models import Attachment, PortfolioImport, VerificationRequest
 from recruitment.longlist import fill_longlist
-from recruitment.models import AccessLog, PackZip
+from recruitment.models import PackZip
 from specifications.models import EvidenceLink
 from specifications.specs import import_spec, spec_to_dict
+from tests.database import project_rows
 from tests.factories import (
     PDF_BYTES,
     make_coder,
@@ -318,17 +318,6 @@ ROWS = [
 # Declared, but another pattern answers its address first: never reached.
 SHADOWED = {"applications:recruiter_home": "recruitment:dashboard"}
 
-PROJECT_APPS = [
-    "accounts",
-    "portfolio",
-    "specifications",
-    "applications",
-    "recruitment",
-]
-# Append-only records of who read what, written by reads as well as writes; not
-# the data a refused POST must leave alone.
-NOT_DATA = {AccessLog}
-
 
 @pytest.fixture
 def people(alice, bob, rachel, oscar, trust_a) -> dict:
@@ -431,16 +420,6 @@ def outcome(response) -> str:
     return str(response.status_code)
 
 
-def database() -> dict[str, list[tuple]]:
-    """Every row of every table of the project's apps (many-to-many tables too)."""
-    return {
-        model._meta.label: list(model._base_manager.order_by("pk").values_list())
-        for app in PROJECT_APPS
-        for model in apps.get_app_config(app).get_models(include_auto_created=True)
-        if model not in NOT_DATA
-    }
-
-
 def as_persona(client, people: dict, persona: str):
     client.logout()
     if persona in people:
@@ -460,11 +439,11 @@ def test_each_persona_gets_what_its_row_says(client, people, world, row):
     # Those whose POST may change something go last.
     for persona in sorted(personas, key=lambda p: p in row.changes):
         as_persona(client, people, persona)
-        before = database()
+        before = project_rows()
         response = client.post(url_for(row, world, persona))
         assert outcome(response) == row.post[persona], f"POST {row.name} as {persona}"
         if persona not in row.changes:
-            assert database() == before, f"POST {row.name} as {persona} wrote"
+            assert project_rows() == before, f"POST {row.name} as {persona} wrote"
 
 
 def _named_patterns(patterns, namespace: str = "") -> set[str]:
