@@ -894,3 +894,18 @@ def test_signing_in_with_a_very_long_address_fails_as_any_wrong_address(client, 
     assert "nhsuk-error-summary" in response.content.decode()
     [attempt] = AccessAttempt.objects.all()
     assert attempt.username == address[:254]
+
+
+@pytest.mark.parametrize("kind", [[], {}, 3, None])
+def test_a_rule_within_any_of_whose_kind_is_not_text_is_refused(client, world, kind):
+    """A list as the kind of an alternative was looked up in a set: TypeError."""
+    document = spec_to_dict(world["spec"]) | {"slug": "", "title": "Odd rules"}
+    document["criteria"][0]["rule"] = {"kind": "any_of", "rules": [{"kind": kind}]}
+    sign_in(client, world, "rachel")
+    response = client.post(
+        reverse("specs:import"),
+        {"file": SimpleUploadedFile("spec.json", json.dumps(document).encode())},
+    )
+    assert response.status_code == 200
+    assert "Unknown rule kind" in response.content.decode()
+    assert not PersonSpecification.objects.filter(title="Odd rules").exists()
