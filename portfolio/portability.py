@@ -99,7 +99,8 @@ MAX_IMPORT_BYTES = 100 * 1024 * 1024
 # A file larger than this is imported by a task, its page showing the progress
 # (the design's rule for long work); a smaller one at once.
 LARGE_IMPORT_BYTES = 2 * 1024 * 1024
-# Evidence items, and employment posts, in one file: far more than a career holds.
+# Evidence items, employment posts, attachments and verification requests, each,
+# in one file: far more than a career holds.
 MAX_ITEMS = 5_000
 # Codes on one complex case.
 MAX_CODES = 100
@@ -530,13 +531,29 @@ def _check_header(data: object) -> dict:
         _check_keys("The file's owner", data["owner"], OWNER_KEYS, version)
     except _Invalid as error:
         raise PortfolioImportError(str(error)) from None
-    for key, noun in [("employment", "employment posts"), ("evidence", "items")]:
+    for key in ["employment", "evidence"]:
         if not isinstance(data[key], list):
             raise PortfolioImportError(f'The file\'s "{key}" must be a list.')
-        if len(data[key]) > MAX_ITEMS:
+    counts = {
+        "employment posts": len(data["employment"]),
+        "items": len(data["evidence"]),
+        # Counted over the whole file: each costs a check.
+        **{
+            noun: sum(
+                len(item[key])
+                for item in data["evidence"]
+                if isinstance(item, dict) and isinstance(item.get(key), list)
+            )
+            for key, noun in [
+                ("attachments", "attachments"),
+                ("verification_requests", "verification requests"),
+            ]
+        },
+    }
+    for noun, count in counts.items():
+        if count > MAX_ITEMS:
             raise PortfolioImportError(
-                f"The file has {len(data[key]):,} {noun}: a file can hold "
-                f"{MAX_ITEMS:,} at most."
+                f"The file has {count:,} {noun}: a file can hold {MAX_ITEMS:,} at most."
             )
     found = find_non_text(data)
     if found is not None:

@@ -233,6 +233,23 @@ def test_too_many_items_are_refused_before_any_is_read(bob, document, media_root
     ]
 
 
+@pytest.mark.parametrize(
+    ("key", "noun"),
+    [
+        ("attachments", "attachments"),
+        ("verification_requests", "verification requests"),
+    ],
+)
+def test_too_many_attachments_or_requests_in_the_file_are_refused(
+    bob, document, media_root, key, noun
+):
+    """Counted over the whole file: many items, each with a few, add up."""
+    document["evidence"] = [{key: [{}] * 50} for _ in range(101)]
+    assert refused(document, bob, media_root) == [
+        f"The file has 5,050 {noun}: a file can hold 5,000 at most."
+    ]
+
+
 def test_the_first_50_problems_are_listed_then_how_many_more(document, bob, media_root):
     document["evidence"] = [{"kind": "poetry"}] * 200
     problems = refused(document, bob, media_root)
