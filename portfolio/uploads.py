@@ -101,17 +101,6 @@ def check_imported_file(data: bytes) -> CheckedFile:
     return checked
 
 
-def sniff_content_type(upload: io.BufferedIOBase) -> str | None:
-    """The content type of a plain PDF, PNG or JPEG file; None for anything else."""
-    upload.seek(0)
-    try:
-        return check_file(upload.read()).content_type
-    except FileRefused:
-        return None
-    finally:
-        upload.seek(0)
-
-
 def name_problem(name: str) -> str | None:
     """Why an uploaded file's name is refused, or None. The name is never used to
     store or serve the file, but a name built to mislead says what the file is for."""
