@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test venv lint format migrations-check lock vendor-nhsuk clean
+.PHONY: demo test fuzz venv lint format migrations-check lock vendor-nhsuk clean
 
 venv: $(STAMP)
 
@@ -42,6 +42,12 @@ demo: venv
 test: venv
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { echo "Browser tests need Debian's chromium: apt-get install chromium"; exit 1; }
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Every form fed FUZZ_EXAMPLES generated inputs through its view (the normal run
+# tries 15, the same ones each time; this tries new ones): tests/test_fuzz_forms.py.
+FUZZ_EXAMPLES ?= 1000
+fuzz: venv
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz_forms.py $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ from accounts.models import Organisation, User
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "ods_code"]
+    list_display = ["name", "ods_code", "retention_months"]
     search_fields = ["name", "ods_code"]
 
 

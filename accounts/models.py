@@ -5,6 +5,7 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -19,6 +20,18 @@ class Organisation(models.Model):
         max_length=10,
         blank=True,
         help_text="The organisation's NHS ODS code, for example R0D.",
+    )
+    # How long withdrawn and unsuccessful applications are kept once decided
+    # (applications' purge_applications command removes them after it).
+    retention_months = models.PositiveSmallIntegerField(
+        "keep unsuccessful applications for (months)",
+        default=12,
+        # In the table too: rows written without the field (older code, a
+        # migration's historical model) get it.
+        db_default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Withdrawn and not shortlisted applications, and their packs, "
+        "are deleted this many months after their last change.",
     )
 
     class Meta:
@@ -64,7 +77,11 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username: str):
-        # Sign-in is case-insensitive: emails are stored in lower case.
+        # Sign-in is case-insensitive: emails are stored in lower case. An
+        # address longer than any stored one matches none, and is not sent to
+        # the database (SQLite refuses a LIKE pattern over 50,000 characters).
+        if len(username) > self.model._meta.get_field("email").max_length:
+            raise self.model.DoesNotExist
         return self.get(email__iexact=username)
 
 

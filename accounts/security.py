@@ -72,7 +72,8 @@ def username_from(request: HttpRequest, credentials: dict | None) -> str:
     """The email address a sign-in was tried with, as addresses are stored, so
     that ALICE@ and alice@ count as one account (AXES_USERNAME_CALLABLE)."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    return str(username).strip().lower()
+    # As long as an address can be: axes keeps it in a column of 255 characters.
+    return str(username).strip().lower()[:254]
 
 
 def sign_in_failed(

@@ -437,7 +437,7 @@ class VerificationAnswerForm(PortfolioFormMixin, forms.Form):
         help_text="Required if you cannot confirm it: say why. The person who asked "
         "you will see it; do not include anything that could identify a patient.",
         required=False,
-        max_length=2000,
+        max_length=VerificationRequest._meta.get_field("comment").max_length,
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[validate_no_identifiers],
     )

@@ -5,10 +5,12 @@ The portfolio import (portfolio.portability) and the person specification import
 refused, with a message for the person who chose it, when it is larger than the
 import allows, is not JSON, nests deeper than any real document of its format, or
 gives one key twice in an object (JSON readers keep the last value silently, so
-what the file seems to say is not what would be imported).
+what the file seems to say is not what would be imported). `find_non_text()` finds
+what JSON may carry but text may not: a NUL, or half of a UTF-16 pair.
 """
 
 import json
+import re
 
 from django.core.files import File
 
@@ -25,12 +27,7 @@ def load_json(data: bytes | str | File, *, max_bytes: int, max_depth: int) -> ob
     ``max_depth`` counts nested objects and lists, the outermost being 1. A File
     (an upload) is measured before it is read; text is measured in characters.
     """
-    size = data.size if isinstance(data, File) else len(data)
-    if size > max_bytes:
-        raise JSONFileError(
-            f"The file is {size / 1024 / 1024:.1f} MB: it must be "
-            f"{max_bytes // 1024 // 1024} MB or smaller."
-        )
+    check_size(data.size if isinstance(data, File) else len(data), max_bytes)
     too_deep = f"The file is not valid JSON: it nests deeper than {max_depth} levels."
     try:
         if isinstance(data, File):
@@ -43,6 +40,42 @@ def load_json(data: bytes | str | File, *, max_bytes: int, max_depth: int) -> ob
     if _deeper_than(value, max_depth):
         raise JSONFileError(too_deep)
     return value
+
+
+def check_size(size: int, max_bytes: int) -> None:
+    """JSONFileError if a file of `size` bytes is over the limit."""
+    if size > max_bytes:
+        raise JSONFileError(
+            f"The file is {size / 1024 / 1024:.1f} MB: it must be "
+            f"{max_bytes // 1024 // 1024} MB or smaller."
+        )
+
+
+# A NUL, or a lone surrogate: JSON's "\u0000" and "\ud800" escapes give them, but
+# no database stores them and no page can show them (UTF-8 has no surrogates).
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def find_non_text(value: object) -> tuple[tuple, str] | None:
+    """Where a JSON value holds a NUL or a lone surrogate, in a key or a text, and
+    which: (path, character), else None. A path holds the keys and the list
+    positions (from 1) down to the text; a key's path ends with "a key"."""
+    stack: list[tuple[object, tuple]] = [(value, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key, item in node.items():
+                found = _NOT_TEXT.search(key)
+                if found:
+                    return (*path, "a key"), found.group()
+                stack.append((item, (*path, key)))
+        elif isinstance(node, list):
+            stack.extend((item, (*path, n)) for n, item in enumerate(node, start=1))
+        elif isinstance(node, str):
+            found = _NOT_TEXT.search(node)
+            if found:
+                return path, found.group()
+    return None
 
 
 def _object(pairs: list[tuple[str, object]]) -> dict:

@@ -24,6 +24,10 @@ from portfolio.formats import long_date
 from portfolio.pid import validate_no_identifiers
 
 END_BEFORE_START = "The end date must not be before the start date."
+# The longest free text a form or an import takes, in characters: about 1,500
+# words, several pages. A summary or a reflection is far shorter; without a limit,
+# one field could hold megabytes for every page, check and pack to carry.
+TEXT_MAX_LENGTH = 10_000
 NOT_GIVEN = "Not given"
 # An item's fields that are bookkeeping, not what a verifier confirms.
 _NOT_CONTENT = {
@@ -129,8 +133,12 @@ class Evidence(models.Model):
     title = models.CharField(max_length=200, validators=[validate_no_identifiers])
     date = models.DateField(help_text="The date, or the first day of the period.")
     end_date = models.DateField(null=True, blank=True)
-    summary = models.TextField(blank=True, validators=[validate_no_identifiers])
-    reflection = models.TextField(blank=True, validators=[validate_no_identifiers])
+    summary = models.TextField(
+        blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_no_identifiers]
+    )
+    reflection = models.TextField(
+        blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_no_identifiers]
+    )
     specialties = models.ManyToManyField(Specialty, blank=True, related_name="evidence")
     # `verification` and `verified_by` are written by refresh_verification() alone:
     # one summary of the item's requests, read by the criterion status, the list,
@@ -434,7 +442,7 @@ class ComplexCase(Evidence):
     icd10_codes = models.JSONField("ICD-10 codes", default=list, blank=True)
     opcs4_codes = models.JSONField("OPCS-4 codes", default=list, blank=True)
     standards_applied = models.TextField(
-        blank=True, validators=[validate_no_identifiers]
+        blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_no_identifiers]
     )
 
     class Meta:
@@ -474,7 +482,9 @@ class Contribution(Evidence):
     contribution_type = models.CharField(
         max_length=30, choices=ContributionType.choices
     )
-    outcome = models.TextField(blank=True, validators=[validate_no_identifiers])
+    outcome = models.TextField(
+        blank=True, max_length=TEXT_MAX_LENGTH, validators=[validate_no_identifiers]
+    )
 
     class Meta:
         verbose_name = "contribution"
@@ -583,7 +593,9 @@ class ClinicalQuery(Evidence):
         help_text="A role, e.g. consultant cardiologist.",
         validators=[validate_no_identifiers],
     )
-    resolution = models.TextField(validators=[validate_no_identifiers])
+    resolution = models.TextField(
+        max_length=TEXT_MAX_LENGTH, validators=[validate_no_identifiers]
+    )
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
 
     class Meta:
@@ -886,7 +898,10 @@ class VerificationRequest(models.Model):
     expires_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(
-        "verifier's comment", blank=True, validators=[validate_no_identifiers]
+        "verifier's comment",
+        blank=True,
+        max_length=2000,
+        validators=[validate_no_identifiers],
     )
     fingerprint = models.CharField(
         max_length=64,
@@ -969,6 +984,50 @@ class VerificationRequest(models.Model):
         self.state = self.State.WITHDRAWN
         self.nonce = ""
         self.save(update_fields=["state", "nonce"])
+
+
+def import_path(instance: "PortfolioImport", filename: str) -> str:
+    return f"imports/{instance.owner_id}/{uuid.uuid4().hex}.json"
+
+
+class PortfolioImport(models.Model):
+    """A large portfolio file imported by a task (portfolio.tasks.run_import), with
+    its progress and its result; a small file is imported at once, without one.
+    The file is kept only until the task has read it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being imported"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(upload_to=import_path, blank=True, max_length=200)
+    size = models.PositiveBigIntegerField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    # What was imported (DONE), or why nothing was (FAILED: the messages, capped).
+    evidence = models.PositiveIntegerField(default=0)
+    employment = models.PositiveIntegerField(default=0)
+    attachments = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.size} bytes for {self.owner} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:import_status", args=[self.pk])
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
 
 
 @receiver(post_delete, sender=Attachment)

@@ -38,9 +38,9 @@ writes anything, then writes it in one transaction.
 import base64
 import binascii
 import datetime
-import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -49,11 +49,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from portfolio import verification
 from portfolio.codes import normalise_icd10, normalise_opcs4
-from portfolio.jsonfile import JSONFileError, load_json
+from portfolio.formats import long_date
+from portfolio.jsonfile import JSONFileError, find_non_text, load_json
 from portfolio.models import (
     KIND_MODELS,
     NATURAL_KEYS,
@@ -63,7 +65,7 @@ from portfolio.models import (
     VerificationRequest,
 )
 from portfolio.pid import find_identifiers, quoted
-from portfolio.uploads import sniff_content_type
+from portfolio.uploads import FileRefused, check_imported_file
 
 FORMAT = "coderfolio-portfolio"
 VERSION = 2
@@ -94,6 +96,18 @@ REQUEST_FIELDS = [
 REQUEST_KEYS = [*REQUEST_FIELDS, "seal"]
 _FINGERPRINT = re.compile(r"[0-9a-f]{64}")
 MAX_IMPORT_BYTES = 100 * 1024 * 1024
+# A file larger than this is imported by a task, its page showing the progress
+# (the design's rule for long work); a smaller one at once.
+LARGE_IMPORT_BYTES = 2 * 1024 * 1024
+# Evidence items, employment posts, attachments and verification requests, each,
+# in one file: far more than a career holds.
+MAX_ITEMS = 5_000
+# Codes on one complex case.
+MAX_CODES = 100
+# Dates and times a portfolio can hold: every database and every time zone can
+# store and show them (9999-12-31T23:59:59-14:00 is in year 10000 in UTC).
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
 # A portfolio nests five deep (file, evidence, item, attachments, attachment).
 MAX_IMPORT_DEPTH = 10
 
@@ -108,7 +122,10 @@ _EMPLOYMENT_SKIPPED = {"id", "owner"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _EXAMPLE_TIME = "2026-09-01T09:30:00+00:00"
 # Problems listed in one error message; the rest are counted.
-_MAX_PROBLEMS_SHOWN = 20
+MAX_PROBLEMS_SHOWN = 50
+# Integer fields take what PostgreSQL's columns hold (SQLite's hold more): the
+# same file imports, or is refused, on either.
+_INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
 
 
 class PortfolioImportError(Exception):
@@ -326,13 +343,16 @@ def _parse_date(where: str, key: str, raw: object) -> datetime.date:
     if not isinstance(raw, str) or not _ISO_DATE.fullmatch(raw):
         raise _Invalid(f"{where}, {key}: expected a date like 2026-09-01.")
     try:
-        return datetime.date.fromisoformat(raw)
+        value = datetime.date.fromisoformat(raw)
     except ValueError:
         raise _Invalid(f"{where}, {key}: {quoted(raw)} is not a real date.") from None
+    if not EARLIEST <= value <= LATEST:
+        raise _out_of_range(where, key, raw)
+    return value
 
 
 def _parse_datetime(where: str, key: str, raw: object) -> datetime.datetime:
-    if isinstance(raw, str):
+    if isinstance(raw, str) and len(raw) <= 40:
         try:
             value = datetime.datetime.fromisoformat(raw)
         except ValueError:
@@ -340,8 +360,21 @@ def _parse_datetime(where: str, key: str, raw: object) -> datetime.datetime:
         else:
             if timezone.is_naive(value):
                 value = timezone.make_aware(value)
+            try:
+                day = value.astimezone(datetime.UTC).date()
+            except OverflowError:  # beyond year 9999, or before year 1, in UTC
+                raise _out_of_range(where, key, raw) from None
+            if not EARLIEST <= day <= LATEST:
+                raise _out_of_range(where, key, raw)
             return value
     raise _Invalid(f"{where}, {key}: expected a date and time like {_EXAMPLE_TIME}.")
+
+
+def _out_of_range(where: str, key: str, raw: str) -> "_Invalid":
+    return _Invalid(
+        f"{where}, {key}: {quoted(raw)} is out of range: give a date from "
+        f"{long_date(EARLIEST)} to {long_date(LATEST)}."
+    )
 
 
 def _parse_value(
@@ -385,12 +418,20 @@ def _parse_value(
             raise _Invalid(f"{where}, {key}: expected true or false.")
         return raw
     if isinstance(f, models.IntegerField):
-        if not isinstance(raw, int) or isinstance(raw, bool):
-            raise _Invalid(f"{where}, {key}: expected a whole number.")
+        low, high = _INTEGER_RANGES[f.get_internal_type()]
+        if not isinstance(raw, int) or isinstance(raw, bool) or not low <= raw <= high:
+            raise _Invalid(
+                f"{where}, {key}: expected a whole number from {low:,} to {high:,}."
+            )
         return raw
     if isinstance(f, models.DecimalField):
         try:
-            value = Decimal(raw) if isinstance(raw, str | int) else None
+            # Numbers as text are short: "3.5", "92.4".
+            value = (
+                Decimal(raw)
+                if isinstance(raw, int) or (isinstance(raw, str) and len(raw) <= 40)
+                else None
+            )
         except InvalidOperation:
             value = None
         if value is None or isinstance(raw, bool) or not value.is_finite():
@@ -401,6 +442,8 @@ def _parse_value(
     if isinstance(f, models.CharField | models.TextField):
         if not isinstance(raw, str):
             raise _Invalid(f"{where}, {key}: expected text.")
+        # Before anything reads it: the PID guard's time grows with the text.
+        _check_length(where, key, raw, f.max_length)
         # Checked here, not by the model, whose message would repeat the value.
         allowed = [value for value, _ in f.flatchoices]
         if allowed and raw not in allowed and not (f.blank and raw == ""):
@@ -411,9 +454,20 @@ def _parse_value(
     raise NotImplementedError(f"No import rule for {f!r}")  # a new kind of field
 
 
+def _check_length(where: str, key: str, text: str, limit: int | None) -> None:
+    """A text no longer than its form takes (the model field's max_length)."""
+    if limit is not None and len(text) > limit:
+        raise _Invalid(
+            f"{where}, {key}: {len(text):,} characters, more than the {limit:,} "
+            "it can hold."
+        )
+
+
 def _parse_codes(f: models.Field, raw: object, where: str) -> list[str]:
     if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
         raise _Invalid(f"{where}, {f.name}: expected a list of codes as text.")
+    if len(raw) > MAX_CODES:
+        raise _Invalid(f"{where}, {f.name}: {len(raw):,} codes, more than {MAX_CODES}.")
     normalise = CODE_NORMALISERS[f.name]
     for code in raw:
         try:
@@ -480,7 +534,65 @@ def _check_header(data: object) -> dict:
     for key in ["employment", "evidence"]:
         if not isinstance(data[key], list):
             raise PortfolioImportError(f'The file\'s "{key}" must be a list.')
+    counts = {
+        "employment posts": len(data["employment"]),
+        "items": len(data["evidence"]),
+        # Counted over the whole file: each costs a check.
+        **{
+            noun: sum(
+                len(item[key])
+                for item in data["evidence"]
+                if isinstance(item, dict) and isinstance(item.get(key), list)
+            )
+            for key, noun in [
+                ("attachments", "attachments"),
+                ("verification_requests", "verification requests"),
+            ]
+        },
+    }
+    for noun, count in counts.items():
+        if count > MAX_ITEMS:
+            raise PortfolioImportError(
+                f"The file has {count:,} {noun}: a file can hold {MAX_ITEMS:,} at most."
+            )
+    found = find_non_text(data)
+    if found is not None:
+        path, bad = found
+        raise PortfolioImportError(
+            f"{_path_label(path)}: contains U+{ord(bad):04X}, which is not a "
+            "character of text. Remove it."
+        )
     return data
+
+
+# How messages name a list's members, as _plan does: "evidence item 3".
+_MEMBER_NAMES = {
+    "evidence": "evidence item",
+    "employment": "employment post",
+    "attachments": "attachment",
+    "verification_requests": "verification request",
+}
+_PLAIN_KEY = re.compile(r"[a-z0-9_]{1,40}")
+
+
+def _path_label(path: tuple) -> str:
+    """A place in the file as messages name it: ("evidence", 3, "reflection") is
+    "evidence item 3, reflection"."""
+    parts: list[str] = []
+    rest = list(path)
+    while rest:
+        part = rest.pop(0)
+        if part in _MEMBER_NAMES and rest and isinstance(rest[0], int):
+            parts.append(f"{_MEMBER_NAMES[part]} {rest.pop(0)}")
+        elif isinstance(part, int):
+            parts.append(f"item {part}")
+        elif part == "a key":  # find_non_text's mark of a key
+            parts.append(part)
+        else:
+            parts.append(part if _PLAIN_KEY.fullmatch(part) else quoted(part))
+    if not parts or path[0] not in _MEMBER_NAMES:
+        parts.insert(0, "The file")
+    return ", ".join(parts)
 
 
 def _prepare_employment(raw: object, where: str, owner, references: dict) -> Employment:
@@ -551,7 +663,8 @@ def _prepare_request(
         raise _Invalid(f'{where}, state: use "pending" with its expires_at.')
     if request.fingerprint and not _FINGERPRINT.fullmatch(request.fingerprint):
         raise _Invalid(f"{where}, fingerprint: expected 64 hexadecimal digits.")
-    if raw["seal"] is not None and not isinstance(raw["seal"], str):
+    seal = raw["seal"]
+    if seal is not None and (not isinstance(seal, str) or len(seal) > 200):
         raise _Invalid(f"{where}, seal: expected text or null.")
     _full_clean(request, where, exclude=["owner", "evidence"])
     return request, raw["seal"]
@@ -565,15 +678,18 @@ def _prepare_attachment(
         raw[k] for k in ["name", "content_type", "sha256", "size", "data"]
     )
     original_name = raw.get("original_name", "")
-    if not isinstance(name, str):
-        raise _Invalid(f"{where}, name: expected text.")
-    if not isinstance(original_name, str):
-        raise _Invalid(f"{where}, original_name: expected text.")
+    for key, value in [("name", name), ("original_name", original_name)]:
+        if not isinstance(value, str):
+            raise _Invalid(f"{where}, {key}: expected text.")
+        _check_length(where, key, value, Attachment._meta.get_field(key).max_length)
     if content_type not in Attachment.CONTENT_TYPES.values():
         allowed = ", ".join(Attachment.CONTENT_TYPES.values())
         raise _Invalid(f"{where}, content_type: must be one of {allowed}.")
     if not isinstance(data, str):
         raise _Invalid(f"{where}, data: expected the file's content in base64.")
+    # Measured before it is decoded: base64 holds 3 bytes in 4 characters.
+    if len(data) > (Attachment.MAX_BYTES + 2) // 3 * 4:
+        raise _Invalid(f"{where}: the file is larger than 10 MB.")
     try:
         content = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
@@ -587,19 +703,24 @@ def _prepare_attachment(
             f"{where}, sha256: does not match the file's content "
             "(the file is damaged or was changed)."
         )
-    if sniff_content_type(io.BytesIO(content)) != content_type:
+    # Checked as an upload is, and stored as checked (see check_imported_file).
+    try:
+        checked = check_imported_file(content)
+    except FileRefused as refusal:
+        raise _Invalid(f"{where}: {refusal}") from None
+    if checked.content_type != content_type:
         raise _Invalid(f"{where}: the file's content is not {content_type}.")
     attachment = Attachment(
         name=name,
         # Made safe as an upload's name is: a file can say anything.
         original_name=Attachment.safe_file_name(original_name),
         content_type=content_type,
-        size=size,
+        size=len(checked.data),
+        sha256=Attachment.digest(checked.data),
     )
-    attachment.sha256 = sha256
     # The file and its item do not exist yet: both are checked as they are saved.
     _full_clean(attachment, where, exclude=["evidence", "file"])
-    return attachment, content
+    return attachment, checked.data
 
 
 def _full_clean(
@@ -617,9 +738,14 @@ def _full_clean(
         raise _Invalid(*problems) from None
 
 
-def _plan(data: object, owner) -> _Plan:
+Progress = Callable[[int, int], None]
+
+
+def _plan(data: object, owner, progress: Progress) -> _Plan:
     """Check the whole document and build (unsaved) everything it describes."""
     data = _check_header(data)
+    # Checking is half the work, writing the other half.
+    total = 2 * (len(data["employment"]) + len(data["evidence"]))
     references = {
         model: {getattr(obj, key): obj for obj in model.objects.all()}
         for model, key in NATURAL_KEYS.items()
@@ -632,6 +758,7 @@ def _plan(data: object, owner) -> _Plan:
             )
         except _Invalid as error:
             plan.problems.extend(error.problems)
+        progress(index, total)
     for index, raw in enumerate(data["evidence"], start=1):
         try:
             plan.evidence.append(
@@ -641,36 +768,50 @@ def _plan(data: object, owner) -> _Plan:
             )
         except _Invalid as error:
             plan.problems.extend(error.problems)
+        progress(len(plan.employment) + index, total)
     return plan
 
 
 def _refuse(problems: list[str]) -> PortfolioImportError:
-    shown = problems[:_MAX_PROBLEMS_SHOWN]
+    """The error for a file with these problems: the first MAX_PROBLEMS_SHOWN,
+    then how many more (a file of 5,000 bad items must not make a 5,000-line page).
+    """
+    shown = problems[:MAX_PROBLEMS_SHOWN]
     if len(problems) > len(shown):
-        shown.append(f"... and {len(problems) - len(shown)} more problems.")
+        more = len(problems) - len(shown)
+        shown.append(f"... and {more:,} more problem{'' if more == 1 else 's'}.")
     lines = shown if len(problems) == 1 else ["The file cannot be imported:", *shown]
-    return PortfolioImportError("\n".join(lines), problems=problems)
+    return PortfolioImportError("\n".join(lines), problems=shown)
 
 
 # --- Import: writing ----------------------------------------------------------------
 
 
-def import_portfolio(data: dict, owner) -> ImportSummary:
+def import_portfolio(
+    data: dict, owner, progress: Progress | None = None
+) -> ImportSummary:
     """Add everything in the document to owner's portfolio: all of it, or nothing.
 
     Raises PortfolioImportError, before anything is written, if any part of the
-    document is wrong.
+    document is wrong. `progress(done, total)` is told as the work goes on.
     """
-    plan = _plan(data, owner)
+    progress = progress or (lambda done, total: None)
+    plan = _plan(data, owner, progress)
     if plan.problems:
         raise _refuse(plan.problems)
     written: list[str] = []
+    total = 2 * (len(plan.employment) + len(plan.evidence))
+    done = total // 2
     try:
         with transaction.atomic():
             for post in plan.employment:
                 post.save()
+                done += 1
+                progress(done, total)
             for prepared in plan.evidence:
                 _save_item(prepared, written)
+                done += 1
+                progress(done, total)
     except BaseException:
         # The rows are rolled back; the files they named must go too.
         for name in written:

@@ -90,15 +90,15 @@ def check_file(data: bytes) -> CheckedFile:
     return CheckedFile(content_type, _encode_again(data, content_type))
 
 
-def sniff_content_type(upload: io.BufferedIOBase) -> str | None:
-    """The content type of a plain PDF, PNG or JPEG file; None for anything else."""
-    upload.seek(0)
-    try:
-        return check_file(upload.read()).content_type
-    except FileRefused:
-        return None
-    finally:
-        upload.seek(0)
+def check_imported_file(data: bytes) -> CheckedFile:
+    """check_file() for a file coming back in an imported portfolio. A JPEG that
+    holds its picture alone, as this app stores one (see `_plain_jpeg`), keeps its
+    bytes: JPEG loses a little each time it is encoded, so encoding it again would
+    change every photo on every export and import, and void its verification."""
+    checked = check_file(data)
+    if checked.content_type == "image/jpeg" and _plain_jpeg(data):
+        return CheckedFile(checked.content_type, data)
+    return checked
 
 
 def name_problem(name: str) -> str | None:
@@ -242,6 +242,50 @@ def _encode_again(data: bytes, content_type: str) -> bytes:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise FileRefused(damaged) from None
     return out.getvalue()
+
+
+# The JPEG segments that describe the picture itself, as an encoder writes them:
+# frame headers (SOF0-2), Huffman and quantisation tables, restart interval, scans,
+# and the JFIF header. Anything else (EXIF, comments, ICC profiles, other
+# programs' data) is metadata, which an upload's new encoding drops.
+_JPEG_PICTURE_SEGMENTS = {0xC0, 0xC1, 0xC2, 0xC4, 0xDB, 0xDD, 0xDA, 0xE0}
+_JFIF_HEADER_LENGTH = 16  # with no thumbnail
+
+
+def _plain_jpeg(data: bytes) -> bool:
+    """Whether a JPEG holds its picture and nothing else: only the segments above,
+    a JFIF header without a thumbnail, and nothing after the end of image."""
+    if not data.startswith(b"\xff\xd8"):
+        return False
+    position, end = 2, len(data)
+    while position + 2 <= end:
+        marker = data[position + 1]
+        if data[position] != 0xFF:
+            return False
+        if marker == 0xD9:  # end of image
+            return position + 2 == end
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker not in _JPEG_PICTURE_SEGMENTS or length < 2:
+            return False
+        if marker == 0xE0 and not (
+            length == _JFIF_HEADER_LENGTH
+            and data[position + 4 : position + 9] == b"JFIF\x00"
+        ):
+            return False
+        position += 2 + length
+        if marker == 0xDA:
+            # The coded picture runs to the next marker: an FF that is not a
+            # stuffed byte (FF 00) or a restart marker (FF D0 to FF D7).
+            while True:
+                position = data.find(b"\xff", position)
+                if position < 0 or position + 1 >= end:
+                    return False
+                following = data[position + 1]
+                if following == 0 or 0xD0 <= following <= 0xD7:
+                    position += 2
+                    continue
+                break
+    return False
 
 
 def _png_end(data: bytes) -> int | None:

@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("export/", portability_views.export_download, name="export"),
     path("import/", portability_views.import_upload, name="import"),
+    path("import/<int:pk>/", portability_views.import_status, name="import_status"),
     path("employment/", views.employment_list, name="employment_list"),
     path("employment/add/", views.employment_form, name="employment_add"),
     path("employment/<int:pk>/edit/", views.employment_form, name="employment_edit"),

@@ -2,7 +2,7 @@ from django import forms
 
 from accounts.models import User
 from applications.models import Application, StatusChange
-from portfolio.forms import PortfolioFormMixin
+from portfolio.forms import ModelChoicesField, PortfolioFormMixin
 from recruitment.models import Score
 
 
@@ -66,7 +66,8 @@ class OutcomeForm(PortfolioFormMixin, forms.Form):
 
 
 class PanelForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    # An id beyond the database's integers is an invalid choice, not a server error.
+    members = ModelChoicesField(
         label="Panel members",
         queryset=User.objects.none(),
         required=False,

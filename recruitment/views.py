@@ -36,6 +36,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import recruiter_required
 from accounts.models import User
+from accounts.security import log_event
 from applications.models import (
     Application,
     OutcomeRefused,
@@ -496,6 +497,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
         panel.finalised_at = timezone.now()
         panel.save(update_fields=["finalised_at"])
         AccessLog.record(request.user, AccessLog.Action.REVEAL, vacancy)
+        log_event("identities_revealed", request, vacancy=vacancy.pk)
     messages.success(
         request, "The shortlist is final. Candidates' names are now shown."
     )
@@ -781,6 +783,14 @@ def pack(request: HttpRequest, pk: int) -> FileResponse:
         application,
         detail=found.filename,
     )
+    log_event(
+        "pack_downloaded",
+        request,
+        pack=found.pk,
+        variant=found.variant,
+        application=application.pk,
+        vacancy=application.vacancy_id,
+    )
     response = FileResponse(
         found.file.open("rb"),
         as_attachment=True,
@@ -848,6 +858,13 @@ def zip_download(request: HttpRequest, pk: int) -> FileResponse:
         bundle.vacancy,
         detail=f"{bundle.filename}: {bundle.packs} packs",
     )
+    log_event(
+        "packs_zip_downloaded",
+        request,
+        zip=bundle.pk,
+        vacancy=bundle.vacancy_id,
+        packs=bundle.packs,
+    )
     response = FileResponse(
         bundle.file.open("rb"),
         as_attachment=True,
@@ -873,6 +890,7 @@ def scores_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     AccessLog.record(
         request.user, AccessLog.Action.SCORES_CSV, vacancy, detail=filename
     )
+    log_event("scores_csv_downloaded", request, vacancy=vacancy.pk)
     return _csv_response(
         exports.scores_rows(vacancy, revealed=is_revealed(vacancy)), filename
     )
@@ -887,6 +905,7 @@ def summary_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     AccessLog.record(
         request.user, AccessLog.Action.SUMMARY_CSV, vacancy, detail=filename
     )
+    log_event("summary_csv_downloaded", request, vacancy=vacancy.pk)
     return _csv_response(
         exports.summary_rows(vacancy, revealed=is_revealed(vacancy)), filename
     )

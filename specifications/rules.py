@@ -151,7 +151,8 @@ def _clean_alternatives(
                 "at most."
             )
         validate_no_identifiers(label)
-        if rule["kind"] in COMPOSITE_KINDS and depth + 1 >= MAX_NESTING:
+        composite = isinstance(rule["kind"], str) and rule["kind"] in COMPOSITE_KINDS
+        if composite and depth + 1 >= MAX_NESTING:
             raise ValidationError(f"{where}: rules nest two deep at most.")
         try:
             clean_rule(rule["kind"], params, check_references, depth + 1)

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from accounts.models import Organisation
-from portfolio.jsonfile import JSONFileError, load_json
+from portfolio.jsonfile import JSONFileError, find_non_text, load_json
 from portfolio.pid import quoted
 from specifications.models import Criterion, PersonSpecification
 
@@ -106,22 +106,9 @@ def _whole_number(value: Any, what: str, low: int, high: int) -> None:
 def _refuse_what_is_not_text(data: dict) -> None:
     """Refuse a NUL or a lone surrogate (half of a UTF-16 pair) in any key or
     text, naming where: no database stores them, and a page cannot show them."""
-    stack: list[tuple[Any, tuple]] = [(data, ())]
-    while stack:
-        value, path = stack.pop()
-        if isinstance(value, dict):
-            for key in value:
-                _refuse_if_not_text(key, (*path, "a key"))
-            stack.extend((item, (*path, key)) for key, item in value.items())
-        elif isinstance(value, list):
-            stack.extend((item, (*path, n)) for n, item in enumerate(value, start=1))
-        elif isinstance(value, str):
-            _refuse_if_not_text(value, path)
-
-
-def _refuse_if_not_text(text: str, path: tuple) -> None:
-    bad = next((c for c in text if c == "\x00" or "\ud800" <= c <= "\udfff"), None)
-    if bad is not None:
+    found = find_non_text(data)
+    if found is not None:
+        path, bad = found
         raise SpecImportError(
             f"{_where(path)}: contains U+{ord(bad):04X}, which is not a character "
             "of text. Remove it."

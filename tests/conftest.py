@@ -30,6 +30,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory) -> None:
+    """SQLite's test database in a file, as in production (WAL, a connection for
+    each thread), not in memory: an in-memory database is one connection, which the
+    live server shares between its threads, so that requests made at once run one
+    inside another's transaction (tests/test_concurrency.py needs them apart)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        folder = tmp_path_factory.mktemp("database")
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads and packs of every test go to a folder of its own, removed after."""

@@ -1,5 +1,6 @@
-"""The security log: denied access, failed sign-ins and pack downloads are structured
-records on the "security" logger, written as one JSON line each."""
+"""The security log: denied access, failed sign-ins, pack and other downloads and
+identity reveals are structured records on the "security" logger, written as one
+JSON line each."""
 
 import json
 import logging
@@ -10,7 +11,9 @@ from django.urls import reverse
 
 from applications.models import Application, SubmissionPack
 from config.jsonlog import JSONFormatter
+from recruitment.models import PackZip
 from tests.factories import PASSWORD, PDF_BYTES, make_evidence, make_vacancy
+from tests.recruitment.helpers import build_packs, close, make_panel, submit
 
 
 def security_records(caplog) -> list[dict]:
@@ -139,3 +142,71 @@ def test_a_pack_download_is_logged(client, alice, pack, caplog):
     assert record["application"] == pack.application_id
     assert record["vacancy"] == pack.application.vacancy_id
     assert record["user_id"] == alice.pk
+
+
+# --- The recruiters' downloads and the reveal --------------------------------------
+
+
+@pytest.fixture
+def review(alice, rachel, trust_a, trust_a_spec):
+    """A vacancy Rachel leads, with Alice's submitted application, its packs built
+    and a zip of them."""
+    vacancy = make_vacancy(trust_a, specification=trust_a_spec)
+    make_panel(vacancy, rachel)
+    application = submit(alice, vacancy)
+    build_packs(application)
+    bundle = PackZip.objects.create(
+        vacancy=vacancy,
+        state=PackZip.State.DONE,
+        packs=1,
+        file=ContentFile(b"PK\x05\x06" + bytes(18), name="packs.zip"),
+    )
+    return {"vacancy": vacancy, "application": application, "zip": bundle}
+
+
+@pytest.mark.parametrize(
+    ("view", "arg", "event", "details"),
+    [
+        ("recruitment:pack", "application", "pack_downloaded", {"variant"}),
+        ("recruitment:zip_download", "zip", "packs_zip_downloaded", {"packs"}),
+        ("recruitment:scores_csv", "vacancy", "scores_csv_downloaded", set()),
+        ("recruitment:summary_csv", "vacancy", "summary_csv_downloaded", set()),
+    ],
+)
+def test_a_recruiters_download_is_logged(
+    client, rachel, review, caplog, view, arg, event, details
+):
+    client.force_login(rachel)
+    with caplog.at_level(logging.INFO, logger="security"):
+        response = client.get(reverse(view, args=[review[arg].pk]))
+        b"".join(response.streaming_content)
+    assert response.status_code == 200
+    [record] = security_records(caplog)
+    assert record["event"] == event
+    assert record["vacancy"] == review["vacancy"].pk
+    assert record["user_id"] == rachel.pk
+    assert details <= set(record)
+
+
+def test_revealing_identities_is_logged(client, rachel, review, caplog):
+    review["application"].set_outcome(Application.Status.SHORTLISTED, by=rachel)
+    close(review["vacancy"])
+    client.force_login(rachel)
+    with caplog.at_level(logging.INFO, logger="security"):
+        response = client.post(
+            reverse("recruitment:finalise", args=[review["vacancy"].pk])
+        )
+    assert response.status_code == 302
+    [record] = security_records(caplog)
+    assert record["event"] == "identities_revealed"
+    assert record["vacancy"] == review["vacancy"].pk
+    assert record["user_id"] == rachel.pk
+
+
+def test_a_refused_finalise_reveals_nothing_and_logs_nothing(
+    client, rachel, review, caplog
+):
+    client.force_login(rachel)  # the vacancy is still open
+    with caplog.at_level(logging.INFO, logger="security"):
+        client.post(reverse("recruitment:finalise", args=[review["vacancy"].pk]))
+    assert events(caplog) == []

@@ -62,6 +62,6 @@ def test_admin_refuses_a_recruiter_without_an_organisation(admin_client, db):
 def test_admin_adds_an_organisation(admin_client):
     admin_client.post(
         reverse("admin:accounts_organisation_add"),
-        {"name": "Trust C NHS Trust", "ods_code": "RCC"},
+        {"name": "Trust C NHS Trust", "ods_code": "RCC", "retention_months": "18"},
     )
-    assert Organisation.objects.filter(ods_code="RCC").exists()
+    assert Organisation.objects.get(ods_code="RCC").retention_months == 18
