@@ -196,3 +196,27 @@ def verify(item, **overrides):
     )
     request.refresh_from_db()
     return request
+
+
+def make_attachment(
+    item,
+    name: str,
+    content: bytes,
+    content_type: str,
+    original_name: str = "",
+):
+    """A stored file on an item, as an upload leaves it (bytes taken as checked)."""
+    from django.core.files.base import ContentFile
+
+    from portfolio.models import Attachment
+
+    attachment = Attachment(
+        evidence=item,
+        name=name,
+        original_name=original_name,
+        content_type=content_type,
+        size=len(content),
+        sha256=Attachment.digest(content),
+    )
+    attachment.file.save("upload", ContentFile(content))
+    return attachment

@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
@@ -32,6 +31,7 @@ from tests import pages
 from tests.factories import (
     PDF_BYTES,
     jpeg_bytes,
+    make_attachment,
     make_audit,
     make_employment,
     make_evidence,
@@ -45,25 +45,6 @@ NHS_NUMBER = "943 476 5919"  # passes the Modulus 11 check
 
 def stored_files(media_root) -> set[Path]:
     return {p for p in Path(media_root).rglob("*") if p.is_file()}
-
-
-def attach(
-    item: Evidence,
-    name: str,
-    content: bytes,
-    content_type: str,
-    original_name: str = "",
-) -> Attachment:
-    attachment = Attachment(
-        evidence=item,
-        name=name,
-        original_name=original_name,
-        content_type=content_type,
-        size=len(content),
-        sha256=Attachment.digest(content),
-    )
-    attachment.file.save("upload", ContentFile(content))
-    return attachment
 
 
 @pytest.fixture
@@ -99,8 +80,8 @@ def rich_portfolio(alice):
         primary_procedure_audited=0,
         specialties=specialties("300", "100"),
     )
-    attach(audit, "Audit report", PDF_BYTES, "application/pdf")
-    attach(audit, "Auditor's letter", pdf_bytes(width=420), "application/pdf")
+    make_attachment(audit, "Audit report", PDF_BYTES, "application/pdf")
+    make_attachment(audit, "Auditor's letter", pdf_bytes(width=420), "application/pdf")
     make_evidence(
         alice,
         "specialty",
@@ -139,7 +120,7 @@ def rich_portfolio(alice):
         provider="NHS England",
         hours=Decimal("7.5"),
     )
-    attach(cpd, "Certificate", png_bytes("green"), "image/png")
+    make_attachment(cpd, "Certificate", png_bytes("green"), "image/png")
     qualification = make_evidence(
         alice,
         "qualification",
@@ -148,7 +129,7 @@ def rich_portfolio(alice):
         awarding_body="IHRIM",
         expires_on=datetime.date(2031, 7, 1),
     )
-    attach(qualification, "NCCQ certificate", jpeg_bytes("red"), "image/jpeg")
+    make_attachment(qualification, "NCCQ certificate", jpeg_bytes("red"), "image/jpeg")
     make_evidence(
         alice,
         "clinical_query",
@@ -363,7 +344,7 @@ def document(alice):
     """A small valid export: a post, then a valid audit with a file, then a CPD item."""
     make_employment(alice)
     audit = make_audit(alice, title="An earlier valid audit", specialties=[])
-    attach(audit, "Audit report", PDF_BYTES, "application/pdf")
+    make_attachment(audit, "Audit report", PDF_BYTES, "application/pdf")
     make_evidence(
         alice, "cpd", title="Quarterly audit", date=datetime.date(2026, 10, 1)
     )
@@ -1005,7 +986,9 @@ def test_import_requires_login(client, db):
 
 def test_an_attachment_keeps_its_file_name_out_and_back_in(alice, bob):
     audit = make_audit(alice, title="Audit with its report")
-    attach(audit, "Audit report", PDF_BYTES, "application/pdf", "DSPT report 2026.pdf")
+    make_attachment(
+        audit, "Audit report", PDF_BYTES, "application/pdf", "DSPT report 2026.pdf"
+    )
     exported = export_portfolio(alice)
     (item,) = exported["evidence"]
     assert item["attachments"][0]["original_name"] == "DSPT report 2026.pdf"

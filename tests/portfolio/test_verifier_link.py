@@ -7,17 +7,17 @@ import datetime
 import pytest
 import time_machine
 from django.core import signing
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from portfolio import verification
-from portfolio.models import Attachment, Evidence, VerificationRequest
+from portfolio.models import Evidence, VerificationRequest
 from tests import pages
 from tests.factories import (
     PDF_BYTES,
+    make_attachment,
     make_audit,
     make_evidence,
     make_verification_request,
@@ -25,18 +25,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
-
-
-def attach(item: Evidence, name: str, content: bytes, content_type: str) -> Attachment:
-    attachment = Attachment(
-        evidence=item,
-        name=name,
-        content_type=content_type,
-        size=len(content),
-        sha256=Attachment.digest(content),
-    )
-    attachment.file.save("upload", ContentFile(content))
-    return attachment
 
 
 @pytest.fixture
@@ -47,7 +35,7 @@ def audit(alice):
         auditor="Approved auditor",
         summary="Two secondary diagnosis omissions.",
     )
-    attach(audit, "Audit report", PDF_BYTES, "application/pdf")
+    make_attachment(audit, "Audit report", PDF_BYTES, "application/pdf")
     return audit
 
 
@@ -127,7 +115,7 @@ def test_the_items_files_download_through_the_same_link(client, audit, sent):
 
 def test_another_items_file_is_refused_through_the_link(client, alice, sent):
     other = make_evidence(alice, "cpd", title="Another item")
-    certificate = attach(other, "Certificate", png_bytes(), "image/png")
+    certificate = make_attachment(other, "Certificate", png_bytes(), "image/png")
     url = reverse(
         "verify:attachment", args=[verification.make_token(sent), certificate.pk]
     )
