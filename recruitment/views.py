@@ -36,7 +36,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import recruiter_required
 from accounts.models import User
-from accounts.security import log_event
+from accounts.security import get_or_404, log_event
 from applications.models import (
     Application,
     OutcomeRefused,
@@ -75,11 +75,8 @@ def get_vacancy_for_user(request: HttpRequest, pk: int) -> Vacancy:
     any other, and for anyone not a recruiter."""
     if not request.user.is_recruiter:
         raise Http404
-    return get_object_or_404(
-        Vacancy.objects.select_related("panel__lead"),
-        pk=pk,
-        organisation_id=request.user.organisation_id,
-    )
+    own = Vacancy.objects.filter(organisation_id=request.user.organisation_id)
+    return get_or_404(request, own.select_related("panel__lead"), pk=pk)
 
 
 def get_vacancy_for_lead(request: HttpRequest, pk: int) -> Vacancy:
@@ -100,11 +97,10 @@ def get_application_for_user(request: HttpRequest, pk: int) -> Application:
     applications = Application.objects.select_related(
         "vacancy__panel", "snapshot", "applicant", "longlist_entry"
     )
-    return get_object_or_404(
-        reviewable(applications),
-        pk=pk,
-        vacancy__organisation_id=request.user.organisation_id,
+    own = reviewable(applications).filter(
+        vacancy__organisation_id=request.user.organisation_id
     )
+    return get_or_404(request, own, pk=pk)
 
 
 def get_application_for_lead(request: HttpRequest, pk: int) -> Application:
@@ -129,11 +125,8 @@ def get_zip_for_user(request: HttpRequest, pk: int) -> PackZip:
     """A zip of packs of a vacancy of the signed-in recruiter's organisation."""
     if not request.user.is_recruiter:
         raise Http404
-    return get_object_or_404(
-        PackZip.objects.select_related("vacancy__panel"),
-        pk=pk,
-        vacancy__organisation_id=request.user.organisation_id,
-    )
+    own = PackZip.objects.filter(vacancy__organisation_id=request.user.organisation_id)
+    return get_or_404(request, own.select_related("vacancy__panel"), pk=pk)
 
 
 def panel_of(vacancy: Vacancy) -> Panel | None:

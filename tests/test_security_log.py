@@ -210,3 +210,20 @@ def test_a_refused_finalise_reveals_nothing_and_logs_nothing(
     with caplog.at_level(logging.INFO, logger="security"):
         client.post(reverse("recruitment:finalise", args=[review["vacancy"].pk]))
     assert events(caplog) == []
+
+
+def test_another_trusts_review_is_a_logged_denial(client, oscar, review, caplog):
+    client.force_login(oscar)
+    with caplog.at_level(logging.INFO, logger="security"):
+        for url in [
+            reverse("recruitment:longlist", args=[review["vacancy"].pk]),
+            reverse("recruitment:application", args=[review["application"].pk]),
+            reverse("recruitment:zip", args=[review["zip"].pk]),
+        ]:
+            assert client.get(url).status_code == 404
+    models = [record["model"] for record in security_records(caplog)]
+    assert models == [
+        "applications.Vacancy",
+        "applications.Application",
+        "recruitment.PackZip",
+    ]
