@@ -91,7 +91,7 @@ def test_the_demo_coder_has_a_realistic_three_year_portfolio(seeded):
     assert facts.years == 5
     # Some of it is mapped to the seeded UHD spec, one link to verified evidence.
     links = EvidenceLink.objects.filter(evidence__owner=coder)
-    assert links.count() == 7
+    assert links.count() == 8
     assert links.filter(evidence__verification="verified").exists()
 
 

@@ -721,6 +721,11 @@ DEMO_LINKS = {
     "Sustained coding accuracy (typically ≥90%)": (
         "DSPT audit",
         "My own episodes in the trust's latest DSPT audit, verified by the auditor.",
+    ),  # The criterion every applicant meets by the same audit: so the verified audit
+    # stands behind it in the demo application (ACC route) too.
+    "Sustained coding accuracy of ≥90% across all specialties": (
+        "DSPT audit",
+        "My own episodes in the trust's latest DSPT audit, verified by the auditor.",
     ),
 }
 
