@@ -38,6 +38,11 @@ def test_the_page_shows_each_criterion_statement_and_evidence_with_a_form(
     assertContains(response, "C1: Ability to validate coded data")
     assertContains(response, "I do this every week, as the evidence shows.")
     assertContains(response, "E1: Query by [candidate]")  # cited, anonymised
+    # Its date written as everywhere else, not as the snapshot stores it.
+    assertContains(
+        response, '<dd class="nhsuk-summary-list__value">1 September 2026</dd>'
+    )
+    assertNotContains(response, "2026-09-01")
     assertContains(response, "Your score for C1")
     assertContains(response, 'name="C1-score"', count=3)
     assertContains(response, "Your note on C1")
